@@ -1,0 +1,3 @@
+namespace Bridge.Mapping;
+/// <summary>Anchor type for reflection-based architecture tests.</summary>
+public static class AssemblyMarker;
