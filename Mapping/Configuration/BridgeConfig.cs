@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace Bridge.Mapping.Configuration;
+
+/// <summary>The whole bridge configuration (section "Bridge"); immutable, swapped as a unit on reload.</summary>
+/// <param name="Xmpp">XMPP settings.</param>
+/// <param name="Sip">SIP settings.</param>
+/// <param name="Domains">Configured domains by name; keys compare with <see cref="StringComparer.OrdinalIgnoreCase"/>.</param>
+/// <param name="Peerings">Which domains may talk, with which services.</param>
+/// <param name="Logging">Logging settings.</param>
+public sealed record BridgeConfig(
+    XmppSettings Xmpp,
+    SipSettings Sip,
+    ImmutableDictionary<string, DomainConfig> Domains,
+    ImmutableArray<PeeringConfig> Peerings,
+    LoggingSettings Logging)
+{
+    /// <summary>Builds the <see cref="Domains"/> dictionary with the case-insensitive key comparer it needs.</summary>
+    public static ImmutableDictionary<string, DomainConfig> CreateDomains(IEnumerable<DomainConfig> domains) =>
+        domains.ToImmutableDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Looks a domain up (case-insensitively, whatever comparer the dictionary was built with).</summary>
+    public DomainConfig? FindDomain(string domain)
+    {
+        if (Domains.TryGetValue(domain, out var config))
+        {
+            return config;
+        }
+
+        foreach (var (name, value) in Domains)
+        {
+            if (string.Equals(name, domain, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,176 @@
+using Bridge.Mapping.Configuration;
+using Bridge.Mapping.Errors;
+using Bridge.Mapping.Messages;
+using Bridge.Mapping.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Mapping.Routing;
+
+/// <summary>
+/// Moves messages and delivery reports from one protocol side to the other, after the peering policy
+/// allowed them. Never throws for a failing front-end: every outcome becomes a <see cref="DeliveryResult"/>.
+/// </summary>
+/// <remarks>
+/// Policy refusals map to XMPP conditions (RFC 6120 §8.3.3) as follows, and are flagged
+/// <see cref="DeliveryError.IsPolicyRefusal"/>:
+/// <list type="bullet">
+/// <item>sender domain unknown, or seen on the wrong protocol: <c>forbidden</c> (§8.3.3.4) - the bridge
+/// does not accept traffic from that sender; its users have no permission to use it;</item>
+/// <item>recipient domain unknown, on the sender's own protocol, or not peered with the sender:
+/// <c>remote-server-not-found</c> (§8.3.3.16) - as far as this sender can tell the destination
+/// does not exist behind the bridge; naming it "not peered" would disclose the bridge's configuration;</item>
+/// <item>peered, but the service is not allowed: <c>not-allowed</c> (§8.3.3.10).</item>
+/// </list>
+/// Through RFC 7247 §7.1 these reach a SIP sender as 403, 404 and 405.
+/// </remarks>
+public sealed class MessageRouter
+{
+    private readonly PeeringPolicy policy;
+    private readonly IBridgeConfigSource config;
+    private readonly ILogger<MessageRouter> logger;
+    private readonly Dictionary<DomainProtocol, IFrontEnd> frontEnds = [];
+
+    /// <summary>Creates the router. At most one front-end per protocol.</summary>
+    public MessageRouter(PeeringPolicy policy, IEnumerable<IFrontEnd> frontEnds, IBridgeConfigSource config, ILogger<MessageRouter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(frontEnds);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.policy = policy;
+        this.config = config;
+        this.logger = logger;
+        foreach (var frontEnd in frontEnds)
+        {
+            if (!this.frontEnds.TryAdd(frontEnd.Protocol, frontEnd))
+            {
+                throw new ArgumentException($"more than one front-end for {frontEnd.Protocol}", nameof(frontEnds));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks the peering policy for <see cref="BridgeService.Message"/> and hands the message to the
+    /// other protocol's front-end. Logs exactly one Information line per bridged message (Warning for a
+    /// policy refusal).
+    /// </summary>
+    public async Task<DeliveryResult> RouteMessageAsync(InstantMessage message, DomainProtocol sourceProtocol, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var logBodies = config.Current.Logging.LogBodies;
+        var direction = Direction(sourceProtocol);
+        var decision = policy.Check(message.From.Domain, sourceProtocol, message.To.Domain, BridgeService.Message);
+        if (!decision.IsAllowed)
+        {
+            var refusal = new DeliveryResult(new DeliveryError(RefusalFailure(decision), decision.Reason, IsPolicyRefusal: true));
+            LogOutcome(LogLevel.Warning, "Refused", direction, message, Outcome(refusal), logBodies);
+            return refusal;
+        }
+
+        var destination = sourceProtocol.Other();
+        DeliveryResult result;
+        if (!frontEnds.TryGetValue(destination, out var frontEnd))
+        {
+            logger.LogError("No {Protocol} front-end is registered; cannot deliver message {Id}", destination, message.Id);
+            result = DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, $"the {destination.ToConfigString()} side of the bridge is not running");
+        }
+        else
+        {
+            try
+            {
+                result = await frontEnd.DeliverMessageAsync(message, ct).ConfigureAwait(false)
+                    ?? DeliveryResult.Fail(DeliveryFailure.InternalServerError, "front-end returned no result");
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // a broken front-end must not take the bridge down; the sender gets an error instead
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "The {Protocol} front-end failed while delivering message {Id}", destination, message.Id);
+                result = DeliveryResult.Fail(DeliveryFailure.InternalServerError, "internal error in the bridge");
+            }
+        }
+
+        LogOutcome(LogLevel.Information, "Bridged", direction, message, Outcome(result), logBodies);
+        return result;
+    }
+
+    /// <summary>
+    /// Hands a late failure to the front-end of <see cref="DeliveryReport.OriginalSender"/>'s side
+    /// (looked up by its domain). Logs one Information line, or a Warning when it cannot be delivered.
+    /// </summary>
+    public async Task RouteReportAsync(DeliveryReport report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var senderDomain = config.Current.FindDomain(report.OriginalSender.Domain);
+        if (senderDomain is null)
+        {
+            logger.LogWarning(
+                "Dropped delivery report for message {Id} from {From} to {To}: {Outcome} (sender domain is not configured)",
+                report.OriginalId, report.OriginalSender.ToString(), report.OriginalRecipient.ToString(), report.Error.Failure.ToString());
+            return;
+        }
+
+        var direction = Direction(senderDomain.Protocol.Other());
+        if (!frontEnds.TryGetValue(senderDomain.Protocol, out var frontEnd))
+        {
+            logger.LogWarning(
+                "Dropped delivery report {Direction} for message {Id} from {From} to {To}: {Outcome} (no {Protocol} front-end)",
+                direction, report.OriginalId, report.OriginalSender.ToString(), report.OriginalRecipient.ToString(), report.Error.Failure.ToString(), senderDomain.Protocol);
+            return;
+        }
+
+        try
+        {
+            await frontEnd.DeliverReportAsync(report, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // see RouteMessageAsync
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogError(ex, "The {Protocol} front-end failed while delivering the report for message {Id}", senderDomain.Protocol, report.OriginalId);
+            return;
+        }
+
+        logger.LogInformation(
+            "Delivery report {Direction} for message {Id} from {From} to {To}: {Outcome}",
+            direction, report.OriginalId, report.OriginalSender.ToString(), report.OriginalRecipient.ToString(), report.Error.Failure.ToString());
+    }
+
+    private static DeliveryFailure RefusalFailure(PolicyDecision decision) => decision.Verdict switch
+    {
+        PolicyVerdict.ServiceNotAllowed => DeliveryFailure.NotAllowed,
+        _ when decision.ConcernsSender => DeliveryFailure.Forbidden,
+        _ => DeliveryFailure.RemoteServerNotFound,
+    };
+
+    private static string Direction(DomainProtocol source) => source == DomainProtocol.Xmpp ? "xmpp->sip" : "sip->xmpp";
+
+    private static string Outcome(DeliveryResult result) => result.Error switch
+    {
+        null => "delivered",
+        { Text: null } e => e.Failure.ToString(),
+        { } e => e.Failure + ": " + e.Text,
+    };
+
+    private void LogOutcome(LogLevel level, string verb, string direction, InstantMessage message, string outcome, bool logBodies)
+    {
+        if (logBodies)
+        {
+            logger.Log(level, verb + " message {Direction} {Id} from {From} to {To}: {Outcome}; body: {Body}",
+                direction, message.Id, message.From.ToString(), message.To.ToString(), outcome, message.Body);
+        }
+        else
+        {
+            logger.Log(level, verb + " message {Direction} {Id} from {From} to {To}: {Outcome}",
+                direction, message.Id, message.From.ToString(), message.To.ToString(), outcome);
+        }
+    }
+}
