@@ -22,8 +22,9 @@ public sealed record SipVia(string Transport, string Host, int? Port, IReadOnlyD
         var s = value.AsSpan();
         var i = 0;
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around SLASH.
+        // Any version is read so that a 505 can still be routed back (RFC 4475 §3.1.2.16).
         if (!ReadToken(s, ref i, out var name) || !name.Equals("SIP", StringComparison.OrdinalIgnoreCase)
-            || !ReadSlash(s, ref i) || !ReadToken(s, ref i, out var version) || version != "2.0"
+            || !ReadSlash(s, ref i) || !ReadToken(s, ref i, out _)
             || !ReadSlash(s, ref i) || !ReadToken(s, ref i, out var transport))
         {
             return false;

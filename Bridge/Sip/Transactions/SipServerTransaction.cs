@@ -80,10 +80,18 @@ public sealed class SipServerTransaction
             else
             {
                 _state = State.Completed;
-                _timerJ = _time.CreateTimer(_ => Terminate(), null, Reliable ? TimeSpan.Zero : 64 * _options.T1, Timeout.InfiniteTimeSpan);
+                if (!Reliable)
+                {
+                    _timerJ = _time.CreateTimer(_ => Terminate(), null, 64 * _options.T1, Timeout.InfiniteTimeSpan);
+                }
             }
         }
         await TransmitAsync(response).ConfigureAwait(false);
+        if (Reliable && !response.IsProvisional)
+        {
+            // Timer J is zero over reliable transports.
+            Terminate();
+        }
     }
 
     /// <summary>A retransmission of <see cref="Request"/> arrived.</summary>
