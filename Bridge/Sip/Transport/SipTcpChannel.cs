@@ -33,6 +33,10 @@ internal sealed class SipTcpChannel : IAsyncDisposable
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (IsClosed)
+            {
+                throw new IOException($"connection to {RemoteEndPoint} is closed");
+            }
             var output = Connection.Transport.Output;
             SipSerializer.Write(message, output);
             var result = await output.FlushAsync().ConfigureAwait(false);
@@ -53,6 +57,24 @@ internal sealed class SipTcpChannel : IAsyncDisposable
         {
             return;
         }
-        await Connection.DisposeAsync().ConfigureAwait(false);
+        // The PipeWriter is not thread-safe: completing it while a flush is running corrupts it.
+        // A writer stuck on a peer that stopped reading is unblocked by aborting the socket.
+        if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+        {
+            Connection.Abort();
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+        }
+        try
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // The peer or a concurrent failure already tore the connection down; nothing is left to release.
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 }

@@ -1,3 +1,6 @@
+# Writes the RFC 4475 test messages used by Bridge.Tests.Sip as byte-exact .dat files (CRLF line ends).
+# Transcribed from RFC 4475 section 3.1; <hex>...</hex> and <repeat> notations (RFC 4475 section 2) are expanded here.
+# Run from this directory: python3 generate_vectors.py
 import os
 def w(name, text, extra=b""):
     data = text.replace("\r\n","\n").replace("\n","\r\n").encode("utf-8") + extra
