@@ -1,0 +1,9 @@
+namespace Bridge.Sip;
+
+public enum SipParseStatus
+{
+    Complete,
+    NeedMoreData,
+    Invalid,
+    TooLarge,
+}

@@ -1,0 +1,8 @@
+namespace Bridge.Sip;
+
+public enum SipTransport
+{
+    Udp,
+    Tcp,
+    Tls,
+}
