@@ -43,7 +43,8 @@ public sealed class XmppServer : IAsyncDisposable
     /// <summary>
     /// Receives each stanza (message/presence/iq, in jabber:server) of an authenticated inbound stream
     /// whose 'from' domain is verified on that stream and whose 'to' domain is local. Exceptions are
-    /// caught and logged. Awaited before the next stanza of the same stream is read.
+    /// caught and logged. Stanzas of one stream are delivered in order, one at a time, beside the read loop,
+    /// so the handler may await <see cref="SendAsync"/> (whose dialback may need this very stream).
     /// </summary>
     public Func<XElement, Task>? StanzaHandler { get; set; }
 

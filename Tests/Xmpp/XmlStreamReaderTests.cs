@@ -20,8 +20,11 @@ public sealed class XmlStreamReaderTests
 
         Assert.AreEqual(ProsodyConversation.ExpectedEvents.Length, events.Count, string.Join("\n", events));
         CollectionAssert.AreEqual(ProsodyConversation.ExpectedEvents, events.Select(e => e.Split(' ')[0]).ToArray());
-        StringAssert.StartsWith(events[0], "start {http://etherx.jabber.org/streams}stream from=a.test to=b.test");
-        Assert.AreEqual("end", events[^1]);
+        Assert.AreEqual("start {http://etherx.jabber.org/streams}stream from=a.test to=b.test id= version=1.0", events[0]);
+        Assert.AreEqual("element {jabber:server:dialback}result 6029d1d263b6860ba2a36210431c321ee53c58b9473f92abfd670afa3f6246e9", events[1]);
+        Assert.AreEqual("element {jabber:server}message hello bob from alice", events[2]);
+        StringAssert.StartsWith(events[3], "element {jabber:server:dialback}verify 8492b657");
+        Assert.AreEqual("element {http://etherx.jabber.org/streams}error Received SIGTERM", events[4]);
     }
 
     [TestMethod]

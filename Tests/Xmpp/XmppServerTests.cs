@@ -232,6 +232,31 @@ public sealed class XmppServerTests
     }
 
     [TestMethod]
+    public async Task DbVerifyIsAnsweredWhileTheStanzaHandlerIsBusy()
+    {
+        // Prosody's order: it sends db:verify for our outbound key on ITS outbound stream (our inbound)
+        // while our handler may be waiting for that very outbound stream to become verified.
+        await using var pair = await StartPairAsync();
+        var ct = Guard();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pair.B.StanzaHandler = async _ => { entered.TrySetResult(); await release.Task; };
+        await using var peer = await RawS2SClient.ConnectAsync(pair.B.BoundEndPoint!, ct);
+        var id = await peer.OpenAsync("a.test", "b.test", ct);
+        await peer.SendAsync($"<db:result from='a.test' to='b.test'>{new DialbackKey(SecretA).Generate("b.test", "a.test", id)}</db:result>", ct);
+        Assert.AreEqual("valid", (string?)(await peer.NextElementAsync(ct)).Attribute("type"));
+
+        await peer.SendAsync("<message from='x@a.test' to='bob@b.test'><body>blocks</body></message>", ct);
+        await entered.Task.WaitAsync(ct);
+        var key = new DialbackKey(SecretB).Generate("a.test", "b.test", "OUT1");
+        await peer.SendAsync($"<db:verify from='a.test' to='b.test' id='OUT1'>{key}</db:verify>", ct);
+        var answer = await peer.NextElementAsync(ct);
+        release.SetResult();
+
+        Assert.AreEqual("valid", (string?)answer.Attribute("type"));
+    }
+
+    [TestMethod]
     public async Task ForgedKeyIsInvalidAndTheStreamCloses()
     {
         await using var pair = await StartPairAsync();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using System.Xml.Linq;
 using Bridge.Net;
 using Bridge.Xmpp.Dialback;
@@ -10,12 +11,14 @@ namespace Bridge.Xmpp.Server;
 /// <summary>
 /// An accepted S2S connection: receiving server for db:result (XEP-0220 §2.2.1) and authoritative server
 /// for db:verify (§2.2.2); once a domain pair is verified, its stanzas go to the handler.
-/// Verifications run beside the read loop, so db:verify requests keep being answered meanwhile
-/// (Prosody sends its db:verify for our key on this stream only after we accepted its own db:result).
+/// Verifications and stanza delivery run beside the read loop, so db:verify requests keep being answered
+/// meanwhile: Prosody sends its db:verify for our key on its own outbound stream, which is this inbound
+/// one, and a handler that answers with <see cref="XmppServer.SendAsync"/> waits for exactly that.
 /// </summary>
 internal sealed class InboundStream
 {
     private const int MaxPendingVerifications = 16;
+    private const int MaxPendingDeliveries = 1024;
 
     private readonly S2SContext _ctx;
     private readonly XmppChannel _channel;
@@ -24,6 +27,8 @@ internal sealed class InboundStream
     private readonly string _streamId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     private readonly HashSet<(string Remote, string Local)> _verified = [];
     private readonly CancellationTokenSource _unauthenticated;
+    private readonly Channel<XElement> _deliveries = Channel.CreateBounded<XElement>(
+        new BoundedChannelOptions(MaxPendingDeliveries) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private int _pendingVerifications;
     private string _peer;
 
@@ -42,6 +47,7 @@ internal sealed class InboundStream
 
     public async Task RunAsync()
     {
+        var delivering = DeliverAsync();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_unauthenticated.Token, _ctx.Shutdown);
         try
         {
@@ -81,6 +87,9 @@ internal sealed class InboundStream
         finally
         {
             await _channel.DisposeAsync().ConfigureAwait(false);
+            // Stanzas read before the close are still delivered, in order.
+            _deliveries.Writer.TryComplete();
+            await delivering.ConfigureAwait(false);
             int verified;
             lock (_verified)
             {
@@ -280,13 +289,23 @@ internal sealed class InboundStream
         }
         var normalized = StanzaNamespace.ToServer(stanza);
         _logger.LogDebug("Received from {From}: {Stanza}", from, normalized);
-        try
+        // Back-pressure only when the handler is far behind; the read loop itself never runs the handler.
+        await _deliveries.Writer.WriteAsync(normalized, _ctx.Shutdown).ConfigureAwait(false);
+    }
+
+    private async Task DeliverAsync()
+    {
+        await Task.Yield();
+        await foreach (var stanza in _deliveries.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await _handler(normalized).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Stanza handler failed for a stanza from {From}", from);
+            try
+            {
+                await _handler(stanza).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Stanza handler failed for {Stanza}", stanza);
+            }
         }
     }
 }
