@@ -1,0 +1,155 @@
+using System.Text;
+using System.Xml.Linq;
+using Bridge.Net;
+using Bridge.Xmpp.Xml;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Xmpp.Server;
+
+/// <summary>
+/// One TCP connection carrying an XML stream in each direction: pulls events off the input with
+/// <see cref="XmlStreamReader"/>, serializes writes from concurrent tasks, and closes with a stream error.
+/// </summary>
+internal sealed class XmppChannel : IAsyncDisposable
+{
+    private readonly StreamConnection _connection;
+    private readonly XmlStreamReader _reader;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private int _closed;
+
+    public XmppChannel(StreamConnection connection, XmppServerOptions options, ILogger logger, string name)
+    {
+        _connection = connection;
+        _reader = new XmlStreamReader(options.MaxStanzaBytes, options.MaxDepth);
+        _logger = logger;
+        Name = name;
+    }
+
+    /// <summary>For logs: direction, domains and peer address.</summary>
+    public string Name { get; set; }
+
+    public bool HeaderSent { get; private set; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>The next event, or null when the transport closed or broke.</summary>
+    public async Task<XmlStreamEvent?> NextAsync(CancellationToken ct)
+    {
+        var input = _connection.Transport.Input;
+        while (true)
+        {
+            System.IO.Pipelines.ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                _logger.LogDebug("{Stream}: read failed: {Error}", Name, e.Message);
+                return null;
+            }
+            var buffer = result.Buffer;
+            var got = _reader.TryRead(ref buffer, out var ev);
+            // After an event, leave the rest unexamined so the next read returns it at once.
+            input.AdvanceTo(buffer.Start, got ? buffer.Start : buffer.End);
+            if (got)
+            {
+                if (_logger.IsEnabled(LogLevel.Trace))
+                {
+                    _logger.LogTrace("{Stream} IN: {Event}", Name, (object?)ev!.Element ?? ev.Kind);
+                }
+                return ev;
+            }
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return null;
+            }
+        }
+    }
+
+    public Task<bool> SendHeaderAsync(string? from, string? to, string? id, bool version1)
+    {
+        HeaderSent = true;
+        return WriteAsync(StreamFrames.Open(from, to, id, version1));
+    }
+
+    public Task<bool> SendAsync(XElement element) =>
+        WriteAsync(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+
+    /// <summary>Writes raw stream text; false when the connection is gone.</summary>
+    public async Task<bool> WriteAsync(string text)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+            _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
+            var result = await _connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            return !result.IsCompleted;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            _logger.LogDebug("{Stream}: write failed: {Error}", Name, e.Message);
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream: an optional stream error (RFC 6120 §4.9.1.1: after our header, which is sent
+    /// first if it was not yet), the closing tag, then the socket.
+    /// </summary>
+    public async Task CloseAsync(string? streamError = null, string? text = null, string? headerFrom = null)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        if (streamError is not null)
+        {
+            if (!HeaderSent)
+            {
+                await SendHeaderAsync(headerFrom, null, null, version1: true).ConfigureAwait(false);
+            }
+            await SendAsync(StreamFrames.Error(streamError, text)).ConfigureAwait(false);
+        }
+        if (HeaderSent)
+        {
+            await WriteAsync(StreamFrames.Close).ConfigureAwait(false);
+        }
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        // Abort first so a write stuck on a peer that stopped reading fails instead of holding the lock.
+        _connection.Abort();
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

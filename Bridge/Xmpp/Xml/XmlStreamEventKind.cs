@@ -1,0 +1,9 @@
+namespace Bridge.Xmpp.Xml;
+
+public enum XmlStreamEventKind
+{
+    StreamStart,
+    Element,
+    StreamEnd,
+    Error,
+}

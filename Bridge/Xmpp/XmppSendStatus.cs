@@ -1,0 +1,7 @@
+namespace Bridge.Xmpp;
+
+public enum XmppSendStatus
+{
+    Sent,
+    Failed,
+}
