@@ -1,0 +1,234 @@
+using System.Net;
+using System.Text;
+using Bridge.Mapping.Configuration;
+using Bridge.Mapping.Errors;
+using Bridge.Mapping.Messages;
+using Bridge.Mapping.Routing;
+using Bridge.Sip;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.FrontEnds.Sip;
+
+/// <summary>
+/// The SIP port of the routing core. Requests are taken only from the trusted addresses of a configured
+/// SIP peer domain; canonical deliveries go to the destination domain's configured Route, never to
+/// what its name resolves to.
+/// </summary>
+public sealed class SipFrontEnd : IFrontEnd, IHostedService
+{
+    private const string Allow = "MESSAGE, OPTIONS";
+
+    private readonly SipStack _stack;
+    private readonly IBridgeConfigSource _config;
+    private readonly Lazy<MessageRouter> _router;
+    private readonly ILogger<SipFrontEnd> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public SipFrontEnd(SipStack stack, IBridgeConfigSource config, Lazy<MessageRouter> router, ILogger<SipFrontEnd> logger)
+    {
+        _stack = stack;
+        _config = config;
+        _router = router;
+        _logger = logger;
+    }
+
+    public DomainProtocol Protocol => DomainProtocol.Sip;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stack.RequestHandler = OnRequestAsync;
+        await _stack.StartAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", _stack.BoundEndPoints.Select(e => $"{e.Transport.ToString().ToLowerInvariant()}:{e.EndPoint}")));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stack.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DeliveryResult> DeliverMessageAsync(InstantMessage message, CancellationToken ct)
+    {
+        var request = SipMessageTranslator.ToSip(message);
+        return await SendAsync(request, message.To.Domain, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A late XMPP failure for a message a SIP user sent. SIP has no way to fail a transaction that has
+    /// already ended, so the sender gets a MESSAGE from the recipient's address explaining it
+    /// (RFC 7572 leaves the form open; plain text reaches every client).
+    /// </summary>
+    public async Task DeliverReportAsync(DeliveryReport report, CancellationToken ct)
+    {
+        var text = $"[bridge] Your message was not delivered to {report.OriginalRecipient.Bare}: {DescribeFailure(report.Error)}";
+        var notice = SipMessageTranslator.ToSip(new InstantMessage(report.OriginalId + "-report", report.OriginalRecipient.Bare, report.OriginalSender, text, Language: "en"));
+        var result = await SendAsync(notice, report.OriginalSender.Domain, ct).ConfigureAwait(false);
+        _logger.LogInformation("Reported failure of {Id} ({Failure}) to {Sender}: {Outcome}", report.OriginalId, report.Error.Failure, report.OriginalSender, result.Delivered ? "sent" : result.Error!.Failure.ToString());
+    }
+
+    private static string DescribeFailure(DeliveryError error) =>
+        error.Text is { Length: > 0 } text ? $"{error.Failure} ({text})" : error.Failure.ToString();
+
+    private async Task<DeliveryResult> SendAsync(SipRequest request, string domainName, CancellationToken ct)
+    {
+        if (!_config.Current.Domains.TryGetValue(domainName, out var domain) || domain.Route is not { } route)
+        {
+            return DeliveryResult.Fail(DeliveryFailure.RemoteServerNotFound, $"no SIP route for {domainName}");
+        }
+        var destination = await ResolveAsync(route, ct).ConfigureAwait(false);
+        if (destination is null)
+        {
+            return DeliveryResult.Fail(DeliveryFailure.RemoteServerNotFound, $"cannot resolve {route.Host}");
+        }
+        var response = await _stack.SendRequestAsync(request, destination, ct).ConfigureAwait(false);
+        if (response.StatusCode is >= 200 and < 300)
+        {
+            return DeliveryResult.Ok;
+        }
+        return DeliveryResult.Fail(SipErrorMapping.FromSipStatus(response.StatusCode), $"{response.StatusCode} {response.ReasonPhrase}", response.StatusCode);
+    }
+
+    private static async Task<SipEndPoint?> ResolveAsync(RouteTarget route, CancellationToken ct)
+    {
+        var transport = route.Transport switch
+        {
+            TransportKind.Tcp => SipTransport.Tcp,
+            TransportKind.Tls => SipTransport.Tls,
+            _ => SipTransport.Udp,
+        };
+        if (IPAddress.TryParse(route.Host, out var literal))
+        {
+            return new SipEndPoint(transport, new IPEndPoint(literal, route.Port));
+        }
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(route.Host, ct).ConfigureAwait(false);
+            return addresses.Length == 0 ? null : new SipEndPoint(transport, new IPEndPoint(addresses[0], route.Port));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    private Task OnRequestAsync(SipServerTransaction transaction)
+    {
+        // Each request is handled on its own so one slow XMPP delivery never holds up the transport.
+        _ = HandleRequestAsync(transaction);
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleRequestAsync(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        try
+        {
+            var peer = SipTrust.FindPeer(_config.Current, transaction.Remote.EndPoint.Address);
+            if (peer is null)
+            {
+                _logger.LogWarning("Refused {Method} from untrusted source {Source}", request.Method, transaction.Remote.EndPoint);
+                await RespondAsync(transaction, 403, "Forbidden", $"source {transaction.Remote.EndPoint.Address} is not a trusted peer").ConfigureAwait(false);
+                return;
+            }
+            switch (request.Method)
+            {
+                case "MESSAGE":
+                    await HandleMessageAsync(transaction, peer).ConfigureAwait(false);
+                    break;
+                case "OPTIONS":
+                    var ok = _stack.CreateResponse(request, 200);
+                    ok.Headers.Add("Allow", Allow);
+                    ok.Headers.Add("Accept", "text/plain");
+                    await transaction.SendResponseAsync(ok).ConfigureAwait(false);
+                    break;
+                case "ACK":
+                    break;
+                case "INVITE" or "SUBSCRIBE" or "NOTIFY" or "PUBLISH" or "REFER" or "INFO" or "UPDATE" or "PRACK" or "CANCEL" or "BYE" or "REGISTER":
+                    var notAllowed = _stack.CreateResponse(request, 405);
+                    notAllowed.Headers.Add("Allow", Allow);
+                    await transaction.SendResponseAsync(notAllowed).ConfigureAwait(false);
+                    break;
+                default:
+                    await RespondAsync(transaction, 501, "Not Implemented", null).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            await RespondAsync(transaction, 503, "Service Unavailable", "bridge shutting down").ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Failed to handle {Method} {Uri}", request.Method, request.RequestUri);
+            await RespondAsync(transaction, 500, "Server Internal Error", null).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleMessageAsync(SipServerTransaction transaction, DomainConfig peer)
+    {
+        var request = transaction.Request;
+        var translation = SipMessageTranslator.FromSip(request, Guid.NewGuid().ToString("N"));
+        if (translation.Message is not { } message)
+        {
+            var reject = _stack.CreateResponse(request, translation.Status, translation.Reason);
+            if (translation.Status == 415)
+            {
+                reject.Headers.Add("Accept", "text/plain");
+            }
+            await transaction.SendResponseAsync(reject).ConfigureAwait(false);
+            return;
+        }
+        if (!string.Equals(message.From.Domain, peer.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            _logger.LogWarning("Refused MESSAGE from {From} via {Source}: the source is trusted for {Peer} only", message.From, transaction.Remote.EndPoint, peer.Name);
+            await RespondAsync(transaction, 403, "Forbidden", $"From domain {message.From.Domain} does not match peer {peer.Name}").ConfigureAwait(false);
+            return;
+        }
+        var result = await _router.Value.RouteMessageAsync(message, DomainProtocol.Sip, _stopping.Token).ConfigureAwait(false);
+        if (result.Error is not { } error)
+        {
+            await RespondAsync(transaction, 200, "OK", null).ConfigureAwait(false);
+            return;
+        }
+        var status = error.IsPolicyRefusal ? 403 : SipErrorMapping.ToSipStatus(error.Failure);
+        if (status is 401 or 407)
+        {
+            // A gateway has no challenge to offer, and 401/407 without one is malformed (RFC 3261 §21.4.2).
+            status = 403;
+        }
+        await RespondAsync(transaction, status, null, error.Text ?? error.Failure.ToString()).ConfigureAwait(false);
+    }
+
+    /// <summary>Errors carry a human reason in a Warning header (RFC 3261 §20.43, code 399 = miscellaneous).</summary>
+    private async Task RespondAsync(SipServerTransaction transaction, int status, string? reason, string? warning)
+    {
+        try
+        {
+            var response = _stack.CreateResponse(transaction.Request, status, reason);
+            if (warning is not null)
+            {
+                response.Headers.Add("Warning", $"399 bridge \"{Quote(warning)}\"");
+            }
+            await transaction.SendResponseAsync(response).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            _logger.LogDebug(e, "Could not send {Status} for {Method}", status, transaction.Request.Method);
+        }
+    }
+
+    private static string Quote(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '"' or '\\')
+            {
+                sb.Append('\\');
+            }
+            sb.Append(c is '\r' or '\n' ? ' ' : c);
+        }
+        return sb.ToString();
+    }
+}
