@@ -39,7 +39,6 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
     {
         _stack.RequestHandler = OnRequestAsync;
         await _stack.StartAsync(cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", _stack.BoundEndPoints.Select(e => $"{e.Transport.ToString().ToLowerInvariant()}:{e.EndPoint}")));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

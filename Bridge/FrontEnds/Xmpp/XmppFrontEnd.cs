@@ -35,7 +35,6 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
     {
         _server.StanzaHandler = OnStanzaAsync;
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("XMPP S2S listening on {EndPoint}", _server.BoundEndPoint);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
