@@ -32,7 +32,6 @@ public sealed class XmlStreamReader
     }
 
     private static readonly byte[] CdataMarker = "[CDATA["u8.ToArray();
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly int _maxStanzaBytes;
     private readonly int _maxDepth;
@@ -299,58 +298,6 @@ public sealed class XmlStreamReader
         return false;
     }
 
-    /// <summary>
-    /// Reads events off <paramref name="input"/> until the stream ends, fails or the transport closes.
-    /// The handler is awaited per event, so a slow handler applies back-pressure to the peer.
-    /// </summary>
-    public async Task RunAsync(PipeReader input, IXmlStreamHandler handler, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(handler);
-        while (true)
-        {
-            var result = await input.ReadAsync(ct).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var finished = false;
-            try
-            {
-                while (!finished && TryRead(ref buffer, out var ev))
-                {
-                    switch (ev!.Kind)
-                    {
-                        case XmlStreamEventKind.StreamStart:
-                            await handler.OnStreamStartAsync(ev.Header!).ConfigureAwait(false);
-                            break;
-                        case XmlStreamEventKind.Element:
-                            await handler.OnElementAsync(ev.Element!).ConfigureAwait(false);
-                            break;
-                        case XmlStreamEventKind.StreamEnd:
-                            await handler.OnStreamEndAsync().ConfigureAwait(false);
-                            finished = true;
-                            break;
-                        case XmlStreamEventKind.Error:
-                            await handler.OnErrorAsync(ev.ErrorCondition!, ev.ErrorText ?? "").ConfigureAwait(false);
-                            finished = true;
-                            break;
-                    }
-                }
-            }
-            finally
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-            }
-            if (finished)
-            {
-                return;
-            }
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                await handler.OnClosedAsync().ConfigureAwait(false);
-                return;
-            }
-        }
-    }
-
     private bool CompleteStartTag(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, bool empty, out XmlStreamEvent? ev)
     {
         ev = null;
@@ -440,92 +387,23 @@ public sealed class XmlStreamReader
 
     private XmlStreamEvent ParseHeader(ReadOnlySequence<byte> frame, bool empty)
     {
-        try
+        var ev = XmlFrameParser.ParseHeader(frame, empty, out var rootName);
+        if (ev.Header is { } header)
         {
-            var text = StrictUtf8.GetString(frame);
-            var name = StartTagName(text);
-            var document = empty ? text : text + "</" + name + ">";
-            using var reader = XmlReader.Create(new StringReader(document), ReaderSettings(ConformanceLevel.Document));
-            reader.MoveToContent();
-            var root = XElement.Load(reader, LoadOptions.None);
-            var declarations = new Dictionary<string, string>(StringComparer.Ordinal);
-            var attributes = new Dictionary<XName, string>();
-            foreach (var attribute in root.Attributes())
-            {
-                if (attribute.IsNamespaceDeclaration)
-                {
-                    declarations[attribute.Name.Namespace == XNamespace.None ? "" : attribute.Name.LocalName] = attribute.Value;
-                }
-                else
-                {
-                    attributes[attribute.Name] = attribute.Value;
-                }
-            }
-            _rootName = name;
-            _header = new XmlStreamHeader(root.Name, root.GetDefaultNamespace(), declarations, attributes);
-            return XmlStreamEvent.Start(_header);
+            _rootName = rootName;
+            _header = header;
         }
-        catch (Exception e) when (e is XmlException or DecoderFallbackException)
-        {
-            return XmlStreamEvent.Fail("not-well-formed", e.Message);
-        }
+        return ev;
     }
 
     private XmlStreamEvent ParseStanza(ReadOnlySequence<byte> frame)
     {
-        try
-        {
-            var text = StrictUtf8.GetString(frame);
-            var names = new NameTable();
-            var namespaces = new XmlNamespaceManager(names);
-            foreach (var (prefix, ns) in _header!.NamespaceDeclarations)
-            {
-                namespaces.AddNamespace(prefix, ns);
-            }
-            var context = new XmlParserContext(names, namespaces, _header.Attributes.GetValueOrDefault(XNamespace.Xml + "lang"), XmlSpace.None);
-            using var reader = XmlReader.Create(new StringReader(text), ReaderSettings(ConformanceLevel.Fragment), context);
-            reader.MoveToContent();
-            var element = XElement.Load(reader, LoadOptions.None);
-            while (reader.Read())
-            {
-                if (reader.NodeType is not (XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace))
-                {
-                    return Failed("not-well-formed", "trailing content after an element");
-                }
-            }
-            return XmlStreamEvent.Stanza(element);
-        }
-        catch (Exception e) when (e is XmlException or DecoderFallbackException)
-        {
-            return Failed("not-well-formed", e.Message);
-        }
-
-        XmlStreamEvent Failed(string condition, string text)
+        var ev = XmlFrameParser.ParseStanza(frame, _header!);
+        if (ev.Kind == XmlStreamEventKind.Error)
         {
             _done = true;
-            return XmlStreamEvent.Fail(condition, text);
         }
-    }
-
-    private static XmlReaderSettings ReaderSettings(ConformanceLevel level) => new()
-    {
-        ConformanceLevel = level,
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersFromEntities = 0,
-        IgnoreComments = false,
-        IgnoreProcessingInstructions = false,
-        CheckCharacters = true,
-    };
-
-    private static string StartTagName(string tag)
-    {
-        var end = 1;
-        while (end < tag.Length && !char.IsWhiteSpace(tag[end]) && tag[end] is not '>' and not '/')
-        {
-            end++;
-        }
-        return tag[1..end];
+        return ev;
     }
 
     private static string EndTagName(ReadOnlySequence<byte> frame)
