@@ -171,5 +171,7 @@ public sealed class HarnessTests
         Assert.AreEqual(TestAccounts.BobJid, error.From);
         Assert.AreEqual("harness-1", error.Id);
         Assert.AreEqual("remote-server-not-found", error.Condition, error.Raw);
+        // b.test must resolve through /etc/hosts (unbound hoststxt) to the bridge's address.
+        StringAssert.Contains(File.ReadAllText(Path.Combine(Peers.ProsodyDirectory, "prosody.log")), "127.0.0.2:5269");
     }
 }
