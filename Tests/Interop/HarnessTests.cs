@@ -85,6 +85,23 @@ public sealed class HarnessTests
     }
 
     [TestMethod]
+    public async Task XmppClientReportsEveryFieldOfAReceivedMessage()
+    {
+        await using var alice = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
+        var body = "note to self " + Guid.NewGuid().ToString("N")[..8];
+
+        await alice.SendAsync(new XmppOutgoingMessage(alice.Jid, body, Subject: "Sujet", Lang: "fr", Thread: "t-1"));
+
+        var got = await alice.WaitForAsync(e => e.Kind == XmppEvent.Message && e.Body == body, EventTimeout);
+        Assert.IsNotNull(got, alice.Diagnostics());
+        Assert.IsTrue(got.IsFrom(TestAccounts.AliceJid), got.Raw);
+        Assert.AreEqual("Sujet", got.Subject, got.Raw);
+        Assert.AreEqual("fr", got.Lang, got.Raw);
+        Assert.AreEqual("t-1", got.Thread, got.Raw);
+        Assert.AreEqual("normal", got.Type, got.Raw);
+    }
+
+    [TestMethod]
     public async Task WrongPasswordIsRefused()
     {
         var ex = await Assert.ThrowsExactlyAsync<InteropSetupException>(

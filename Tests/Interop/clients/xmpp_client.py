@@ -38,6 +38,18 @@ def none_if_empty(value):
     return value if value != "" else None
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def message_lang(msg):
+    """xml:lang of the stanza, else of its <body/> (both carry it per RFC 6120 section 8.1.5)."""
+    lang = msg.xml.attrib.get(XML_LANG)
+    if not lang:
+        body = msg.xml.find("{%s}body" % msg.namespace)
+        lang = body.attrib.get(XML_LANG) if body is not None else None
+    return none_if_empty(lang)
+
+
 class TestClient(ClientXMPP):
     def __init__(self, jid, password):
         super().__init__(jid, password)
@@ -77,7 +89,7 @@ class TestClient(ClientXMPP):
              **{"from": str(msg["from"]), "to": str(msg["to"]), "id": msg["id"] or None,
                 "type": msg["type"], "body": none_if_empty(msg["body"]),
                 "subject": none_if_empty(msg["subject"]),
-                "lang": none_if_empty(msg.xml.attrib.get("{http://www.w3.org/XML/1998/namespace}lang")),
+                "lang": message_lang(msg),
                 "thread": none_if_empty(msg["thread"])})
 
     def on_message_error(self, msg):
@@ -98,7 +110,7 @@ class TestClient(ClientXMPP):
                                     msubject=command.get("subject"),
                                     mtype=command.get("type") or "normal")
             if command.get("lang"):
-                msg.xml.set("{http://www.w3.org/XML/1998/namespace}lang", command["lang"])
+                msg.xml.set(XML_LANG, command["lang"])
             if command.get("thread"):
                 msg["thread"] = command["thread"]
             if command.get("id"):
