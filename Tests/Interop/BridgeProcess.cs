@@ -1,0 +1,84 @@
+using System.Net;
+
+namespace Bridge.Tests.Interop;
+
+/// <summary>
+/// The bridge under test, run as `dotnet Bridge.dll --config FILE` from the test output
+/// directory. Ready when it accepts TCP on 127.0.0.2:5269 (XMPP s2s) and 127.0.0.2:5060 (SIP).
+/// </summary>
+public sealed class BridgeProcess : IAsyncDisposable
+{
+    public static readonly IPEndPoint XmppEndPoint = new(PeerServers.BridgeAddress, 5269);
+    public static readonly IPEndPoint SipEndPoint = new(PeerServers.BridgeAddress, 5060);
+
+    private readonly ManagedProcess _process;
+
+    private BridgeProcess(ManagedProcess process, string configFile)
+    {
+        _process = process;
+        ConfigFile = configFile;
+    }
+
+    /// <summary>Tests.csproj references the Bridge project, so Bridge.dll sits next to the tests.</summary>
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "Bridge.dll");
+
+    public string ConfigFile { get; }
+
+    public string LogFile => _process.LogFile;
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int? ExitCode => _process.ExitCode;
+
+    /// <summary>Writes peers/bridge.json, rendered, into the directory; returns its path.</summary>
+    public static async Task<string> WriteConfigAsync(string directory)
+    {
+        var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "bridge.json")).ConfigureAwait(false);
+        var path = Path.Combine(directory, "bridge.json");
+        await File.WriteAllTextAsync(path, PeerServers.Render(template, new Dictionary<string, string>
+        {
+            ["DIALBACK_SECRET"] = Guid.NewGuid().ToString("N"),
+        })).ConfigureAwait(false);
+        return path;
+    }
+
+    public static async Task<BridgeProcess> StartAsync(string configFile, string logFile, TimeSpan? readyTimeout = null)
+    {
+        if (!File.Exists(DllPath))
+        {
+            throw new InteropSetupException($"{DllPath} not found; build Bridge.sln first");
+        }
+        foreach (var ep in new[] { XmppEndPoint, SipEndPoint })
+        {
+            if (await TcpProbe.AcceptsAsync(ep).ConfigureAwait(false))
+            {
+                throw new InteropSetupException($"{ep} is already in use (a bridge left over from an earlier run?)");
+            }
+        }
+        // dotnet test sets DOTNET_HOST_PATH to the muxer that runs the tests; use the same one.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var process = ManagedProcess.Start("bridge", dotnet, [DllPath, "--config", configFile], logFile,
+            workingDirectory: AppContext.BaseDirectory,
+            environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" });
+        var bridge = new BridgeProcess(process, configFile);
+        try
+        {
+            await TcpProbe.WaitUntilAcceptingAsync(process, [XmppEndPoint, SipEndPoint],
+                readyTimeout ?? TimeSpan.FromSeconds(30), () => process.Tail()).ConfigureAwait(false);
+        }
+        catch
+        {
+            await bridge.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return bridge;
+    }
+
+    public string Tail(int lines = 60) => _process.Tail(lines);
+
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(10));
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}

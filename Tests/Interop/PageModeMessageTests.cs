@@ -1,0 +1,197 @@
+using System.Net;
+
+namespace Bridge.Tests.Interop;
+
+/// <summary>
+/// Page-mode messages (RFC 7572) between alice@a.test on Prosody and bob@b.test on Kamailio,
+/// through the bridge. Real servers, real clients; one Prosody, Kamailio and bridge per class.
+/// </summary>
+[TestClass]
+[TestCategory("Interop")]
+[DoNotParallelize]
+public sealed class PageModeMessageTests
+{
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
+    // How long "nothing arrived" is watched for after the sender already has its answer.
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
+
+    private static PeerServers? s_peers;
+    private static BridgeProcess? s_bridge;
+    private static Exception? s_setupError;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    private static PeerServers Peers => s_peers!;
+
+    private static BridgeProcess Bridge => s_bridge!;
+
+    private static string LogDirectory => Path.Combine(Peers.WorkDirectory, "clients");
+
+    [TestInitialize]
+    public async Task EnsureServers()
+    {
+        InteropEnvironment.RequirePeers();
+        if (s_setupError is null && s_peers is null)
+        {
+            try
+            {
+                s_peers = await PeerServers.StartAsync(InteropEnvironment.CreateRunDirectory("pagemode"));
+                Directory.CreateDirectory(LogDirectory);
+                var config = await BridgeProcess.WriteConfigAsync(s_peers.WorkDirectory);
+                s_bridge = await BridgeProcess.StartAsync(config, Path.Combine(s_peers.WorkDirectory, "bridge.log"));
+            }
+            catch (Exception ex) when (ex is InteropSetupException or IOException)
+            {
+                // Every test of the class fails with the same cause instead of retrying the start.
+                s_setupError = ex;
+            }
+        }
+        if (s_setupError is not null)
+        {
+            throw new InteropSetupException("interop servers or bridge did not start (inner exception has the cause and log tail)", s_setupError);
+        }
+        TestContext.WriteLine($"{Peers}; bridge pid {Bridge.Pid}, log {Bridge.LogFile}");
+    }
+
+    [ClassCleanup]
+    public static async Task StopServers()
+    {
+        if (s_bridge is not null)
+        {
+            await s_bridge.DisposeAsync();
+            s_bridge = null;
+        }
+        if (s_peers is not null)
+        {
+            await s_peers.DisposeAsync();
+            s_peers = null;
+        }
+    }
+
+    [TestMethod]
+    public async Task AliceToBobKeepsBodySubjectAndLanguage()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var bob = await RegisterBobAsync(sip);
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        var body = Unique("Salut Bob, ça va ?");
+
+        await alice.SendAsync(new XmppOutgoingMessage(TestAccounts.BobJid, body, Subject: "Déjeuner", Lang: "fr", Id: "a2b-1"));
+
+        var got = await bob.WaitForMessageAsync(m => m.Body == body, DeliveryTimeout);
+        Assert.IsNotNull(got, Diagnostics(bob.Diagnostics(), alice.Diagnostics()));
+        Assert.AreEqual("Déjeuner", got.Header("Subject"), got.ToString());
+        Assert.AreEqual("fr", got.Header("Content-Language"), got.ToString());
+        StringAssert.Contains(got.Header("From"), TestAccounts.AliceUri, got.ToString());
+        StringAssert.Contains(got.Header("To"), TestAccounts.BobUri, got.ToString());
+        StringAssert.StartsWith(got.Header("Content-Type"), "text/plain", got.ToString());
+        Assert.IsNull(alice.Events.FirstOrDefault(e => e.Kind == XmppEvent.Error), alice.Diagnostics());
+    }
+
+    [TestMethod]
+    public async Task BobToAliceKeepsBodySubjectAndLanguage()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        var body = Unique("Hallo Alice, wie geht's?");
+
+        var sent = await sip.SendMessageAsync(new SipOutgoingMessage(TestAccounts.BobUri, TestAccounts.AliceUri, body,
+            Subject: "Grüße", ContentLanguage: "de", AuthUser: TestAccounts.Bob, AuthPassword: TestAccounts.BobPassword));
+
+        Assert.IsTrue(sent.FinalStatus is 200 or 202, Diagnostics(sent.ToString()));
+        var got = await alice.WaitForAsync(e => e.Kind == XmppEvent.Message && e.Body == body, DeliveryTimeout);
+        Assert.IsNotNull(got, Diagnostics(alice.Diagnostics()));
+        Assert.IsTrue(got.IsFrom(TestAccounts.BobJid), got.Raw);
+        Assert.AreEqual("Grüße", got.Subject, got.Raw);
+        Assert.AreEqual("de", got.Lang, got.Raw);
+    }
+
+    [TestMethod]
+    public async Task MessageToUnknownSipUserComesBackAsItemNotFound()
+    {
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+
+        await alice.SendAsync(new XmppOutgoingMessage("nobody@b.test", Unique("hello?"), Id: "unknown-1"));
+
+        // RFC 7247 section 7: SIP 404 maps to <item-not-found/>.
+        var error = await alice.WaitForAsync(e => e.Kind == XmppEvent.Error && e.Id == "unknown-1", DeliveryTimeout);
+        Assert.IsNotNull(error, Diagnostics(alice.Diagnostics()));
+        Assert.AreEqual("nobody@b.test", error.From, error.Raw);
+        Assert.AreEqual("item-not-found", error.Condition, error.Raw);
+    }
+
+    [TestMethod]
+    public async Task MessageToUnregisteredSipUserComesBackAsRecipientUnavailable()
+    {
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+
+        await alice.SendAsync(new XmppOutgoingMessage("carol@b.test", Unique("are you there?"), Id: "carol-1"));
+
+        // RFC 7247 section 7: SIP 480 maps to <recipient-unavailable/>.
+        var error = await alice.WaitForAsync(e => e.Kind == XmppEvent.Error && e.Id == "carol-1", DeliveryTimeout);
+        Assert.IsNotNull(error, Diagnostics(alice.Diagnostics()));
+        Assert.AreEqual("carol@b.test", error.From, error.Raw);
+        Assert.AreEqual("recipient-unavailable", error.Condition, error.Raw);
+    }
+
+    [TestMethod]
+    public async Task UnconfiguredXmppDomainIsRefusedAndNothingIsDelivered()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var bob = await RegisterBobAsync(sip);
+        await using var mallory = await ConnectAsync(TestAccounts.MalloryJid, TestAccounts.MalloryPassword);
+        var body = Unique("from c.test");
+
+        await mallory.SendAsync(new XmppOutgoingMessage(TestAccounts.BobJid, body, Id: "mallory-1"));
+
+        // The bridge refuses c.test's s2s stream, so Prosody bounces the stanza (typically
+        // remote-server-timeout or remote-server-not-found); any error is acceptable here.
+        var error = await mallory.WaitForAsync(e => e.Kind == XmppEvent.Error && e.Id == "mallory-1", TimeSpan.FromSeconds(45));
+        Assert.IsNotNull(error, Diagnostics(mallory.Diagnostics()));
+        // Prove bob's UAS is reachable through the bridge, then that mallory's message never came.
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        var control = Unique("control from a.test");
+        await alice.SendAsync(new XmppOutgoingMessage(TestAccounts.BobJid, control));
+        Assert.IsNotNull(await bob.WaitForMessageAsync(m => m.Body == control, DeliveryTimeout), Diagnostics(bob.Diagnostics()));
+        Assert.IsEmpty(bob.ReceivedMessages().Where(m => m.Body.Contains("from c.test", StringComparison.Ordinal)).ToList(),
+            bob.Diagnostics());
+    }
+
+    [TestMethod]
+    public async Task UntrustedSipSourceGets403()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        var body = Unique("spoofed bob");
+
+        // Straight to the bridge from 127.0.0.3, which is not in b.test's TrustedAddresses.
+        var sent = await sip.SendMessageAsync(new SipOutgoingMessage(TestAccounts.BobUri, TestAccounts.AliceUri, body)
+        {
+            Target = BridgeProcess.SipEndPoint,
+            LocalAddress = IPAddress.Parse("127.0.0.3"),
+        });
+
+        Assert.AreEqual(403, sent.FinalStatus, Diagnostics(sent.ToString()));
+        Assert.IsNull(await alice.WaitForAsync(e => e.Body == body, QuietPeriod), alice.Diagnostics());
+    }
+
+    private static async Task<SipUas> RegisterBobAsync(SipTestClient sip)
+    {
+        var uas = await sip.StartUasAsync(IPAddress.Loopback);
+        var registered = await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port);
+        if (registered.FinalStatus != 200)
+        {
+            await uas.DisposeAsync();
+            throw new InteropSetupException("bob could not register: " + registered);
+        }
+        return uas;
+    }
+
+    private static Task<XmppTestClient> ConnectAsync(string jid, string password) =>
+        XmppTestClient.ConnectAsync(jid, password, LogDirectory);
+
+    private static string Unique(string text) => $"{text} [{Guid.NewGuid().ToString("N")[..8]}]";
+
+    private static string Diagnostics(params string[] parts) =>
+        string.Join('\n', parts) + "\n--- bridge ---\n" + Bridge.Tail() + "\n" + Peers.Diagnostics();
+}

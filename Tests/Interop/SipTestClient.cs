@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+
+namespace Bridge.Tests.Interop;
+
+/// <summary>
+/// Real SIP user agents, played by sipp with the scenarios in Tests/Interop/sipp. Clients
+/// always bind random high ports: never 5060/5061 on Kamailio's address.
+/// </summary>
+public sealed class SipTestClient
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
+
+    public SipTestClient(string logDirectory)
+    {
+        LogDirectory = logDirectory;
+        Directory.CreateDirectory(logDirectory);
+    }
+
+    public string LogDirectory { get; }
+
+    public static string ScenarioDirectory => Path.Combine(InteropEnvironment.InteropSourceDirectory, "sipp");
+
+    /// <summary>Starts a UAS on the address and port (0 = a random free high port).</summary>
+    public async Task<SipUas> StartUasAsync(IPAddress address, int port = 0)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (port == 0)
+        {
+            port = TcpProbe.FreeUdpPort(address);
+        }
+        var name = UniqueName($"uas-{address}-{port}");
+        var trace = Path.Combine(LogDirectory, name + ".msg");
+        var process = ManagedProcess.Start($"sipp uas {address}:{port}", "/usr/bin/sipp",
+            ["-sf", Path.Combine(ScenarioDirectory, "uas_message.xml"), "-i", address.ToString(),
+             "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-nostdin",
+             "-trace_msg", "-message_file", trace, "-trace_err", "-error_file", Path.Combine(LogDirectory, name + ".err")],
+            Path.Combine(LogDirectory, name + ".log"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!TcpProbe.UdpPortInUse(address, port))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var tail = process.Tail();
+                await process.DisposeAsync().ConfigureAwait(false);
+                throw new InteropSetupException($"sipp UAS did not bind udp {address}:{port}\n{tail}");
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+        return new SipUas(process, new IPEndPoint(address, port), trace);
+    }
+
+    /// <summary>REGISTERs user@b.test at Kamailio with digest auth, Contact 127.0.0.1:contactPort.</summary>
+    public Task<SipResult> RegisterAsync(string user, string password, int contactPort, int expires = 3600) =>
+        RunUacAsync("register", "register.xml", PeerServers.SipEndPoint, IPAddress.Loopback,
+            ["-au", user, "-ap", password,
+             "-key", "user", user, "-key", "domain", TestAccounts.SipDomain,
+             "-key", "contact_port", contactPort.ToString(CultureInfo.InvariantCulture),
+             "-key", "expires", expires.ToString(CultureInfo.InvariantCulture)]);
+
+    /// <summary>Sends one MESSAGE; answers a 401/407 challenge when credentials are given.</summary>
+    public async Task<SipResult> SendMessageAsync(SipOutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var scenario = await File.ReadAllLinesAsync(Path.Combine(ScenarioDirectory, "uac_message.xml")).ConfigureAwait(false);
+        // The scenario always carries Subject and Content-Language; drop the lines the test leaves empty.
+        var lines = scenario.Where(l =>
+            !(message.Subject is null && l.TrimStart().StartsWith("Subject: [subject]", StringComparison.Ordinal))
+            && !(message.ContentLanguage is null && l.TrimStart().StartsWith("Content-Language: [lang]", StringComparison.Ordinal)));
+        var name = UniqueName("uac_message");
+        var scenarioFile = Path.Combine(LogDirectory, name + ".xml");
+        await File.WriteAllLinesAsync(scenarioFile, lines).ConfigureAwait(false);
+        var args = new List<string>
+        {
+            "-key", "from_uri", message.FromUri, "-key", "to_uri", message.ToUri,
+            "-key", "subject", message.Subject ?? "", "-key", "lang", message.ContentLanguage ?? "",
+            "-key", "body", message.Body,
+        };
+        if (message.AuthUser is not null)
+        {
+            args.AddRange(["-au", message.AuthUser, "-ap", message.AuthPassword ?? ""]);
+        }
+        return await RunUacAsync(name, scenarioFile, message.Target, message.LocalAddress, args).ConfigureAwait(false);
+    }
+
+    private async Task<SipResult> RunUacAsync(string name, string scenario, IPEndPoint target, IPAddress local, IEnumerable<string> extra)
+    {
+        name = UniqueName(name);
+        var trace = Path.Combine(LogDirectory, name + ".msg");
+        var log = Path.Combine(LogDirectory, name + ".log");
+        var args = new List<string>
+        {
+            target.ToString(),
+            "-sf", Path.IsPathRooted(scenario) ? scenario : Path.Combine(ScenarioDirectory, scenario),
+            "-i", local.ToString(), "-p", TcpProbe.FreeUdpPort(local).ToString(CultureInfo.InvariantCulture),
+            "-t", "u1", "-m", "1", "-nostdin",
+            // A silent peer ends the call after 8 s instead of sipp's full retransmission cycle.
+            "-recv_timeout", "8000", "-timeout", "20s",
+            "-trace_msg", "-message_file", trace,
+            "-trace_err", "-error_file", Path.Combine(LogDirectory, name + ".err"),
+        };
+        args.AddRange(extra);
+        await using var process = ManagedProcess.Start($"sipp {name}", "/usr/bin/sipp", args, log);
+        process.StandardInput.Close();
+        if (!await process.WaitForExitAsync(RunTimeout).ConfigureAwait(false))
+        {
+            throw new InteropSetupException($"sipp {name} did not finish within {RunTimeout}\n{process.Tail()}");
+        }
+        return new SipResult(process.ExitCode ?? -1, SipTrace.Read(trace), LogTail.Of(Path.Combine(LogDirectory, name + ".err"), 10));
+    }
+
+    private static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Bridge.Tests.Interop;
+
+/// <summary>One JSON event line from clients/xmpp_client.py.</summary>
+public sealed record XmppEvent(
+    string Kind,
+    string? From,
+    string? To,
+    string? Id,
+    string? Type,
+    string? Body,
+    string? Subject,
+    string? Lang,
+    string? Thread,
+    string? Condition,
+    string? Text,
+    string? Jid,
+    string Raw)
+{
+    public const string Connected = "connected";
+    public const string Message = "message";
+    public const string Error = "error";
+    public const string AuthFailed = "auth_failed";
+    public const string Disconnected = "disconnected";
+
+    /// <summary>True when From is the bare JID or one of its full JIDs.</summary>
+    public bool IsFrom(string bareJid) =>
+        From is not null
+        && (string.Equals(From, bareJid, StringComparison.OrdinalIgnoreCase)
+            || From.StartsWith(bareJid + "/", StringComparison.OrdinalIgnoreCase));
+
+    public static XmppEvent Parse(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        string? Get(string name) =>
+            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new XmppEvent(
+            Get("event") ?? "unknown", Get("from"), Get("to"), Get("id"), Get("type"), Get("body"),
+            Get("subject"), Get("lang"), Get("thread"), Get("condition"), Get("text"), Get("jid"), line);
+    }
+
+    public override string ToString() => Raw;
+}
