@@ -111,14 +111,8 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         }
     }
 
-    private Task OnRequestAsync(SipServerTransaction transaction)
-    {
-        // Each request is handled on its own so one slow XMPP delivery never holds up the transport.
-        _ = HandleRequestAsync(transaction);
-        return Task.CompletedTask;
-    }
-
-    private async Task HandleRequestAsync(SipServerTransaction transaction)
+    /// <summary>The stack runs each handler on its own task and answers 500 for one that ends without a final response.</summary>
+    private async Task OnRequestAsync(SipServerTransaction transaction)
     {
         var request = transaction.Request;
         try
