@@ -42,6 +42,22 @@ public sealed class SipMessageTranslatorTests
         Assert.AreEqual("Greetings", m.Subject);
         Assert.AreEqual("fr", m.Language);
         Assert.AreEqual("id1", m.Id);
+        Assert.AreEqual("asd88asd77a@b.test", m.Thread, "RFC 7572: Call-ID maps to <thread/>");
+    }
+
+    [TestMethod]
+    [DataRow("t-42", true)]
+    [DataRow("abc@host.example", true)]
+    [DataRow("a b", false)]
+    [DataRow("@x", false)]
+    [DataRow("x@y@z", false)]
+    [DataRow("", false)]
+    [DataRow("é", false)]
+    public void OnlyThreadsInCallIdSyntaxBecomeTheCallId(string thread, bool used)
+    {
+        var request = SipMessageTranslator.ToSip(new InstantMessage("m", new ChatAddress("alice", "a.test"), new ChatAddress("bob", "b.test"), "x", Thread: thread));
+        Assert.AreEqual(used, request.Headers["Call-ID"] == thread);
+        Assert.IsFalse(string.IsNullOrEmpty(request.Headers["Call-ID"]));
     }
 
     [TestMethod]
@@ -72,13 +88,14 @@ public sealed class SipMessageTranslatorTests
     [TestMethod]
     public void ToSipWritesAMessageRequestThatRoundTrips()
     {
-        var original = new InstantMessage("m", new ChatAddress("alice", "a.test"), new ChatAddress("bob", "b.test"), "Grüße", Subject: "Hallo", Language: "de");
+        var original = new InstantMessage("m", new ChatAddress("alice", "a.test"), new ChatAddress("bob", "b.test"), "Grüße", Subject: "Hallo", Language: "de", Thread: "th-1");
         var request = SipMessageTranslator.ToSip(original);
         Assert.AreEqual("MESSAGE", request.Method);
         Assert.AreEqual("sip:bob@b.test", request.RequestUri);
         StringAssert.StartsWith(request.Headers["From"], "<sip:alice@a.test>;tag=");
         Assert.AreEqual("Hallo", request.Headers["Subject"]);
         Assert.AreEqual("de", request.Headers["Content-Language"]);
+        Assert.AreEqual("th-1", request.Headers["Call-ID"]);
         var wire = Encoding.UTF8.GetString(SipSerializer.ToBytes(request));
         StringAssert.Contains(wire, "Content-Length: " + Encoding.UTF8.GetByteCount("Grüße"));
         var back = SipMessageTranslator.FromSip((SipRequest)ReparseWithVia(request), "m").Message!;

@@ -76,7 +76,7 @@ public sealed class PageModeMessageTests
         await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
         var body = Unique("Salut Bob, ça va ?");
 
-        await alice.SendAsync(new XmppOutgoingMessage(TestAccounts.BobJid, body, Subject: "Déjeuner", Lang: "fr", Id: "a2b-1"));
+        await alice.SendAsync(new XmppOutgoingMessage(TestAccounts.BobJid, body, Subject: "Déjeuner", Lang: "fr", Thread: "lunch-thread-1", Id: "a2b-1"));
 
         var got = await bob.WaitForMessageAsync(m => m.Body == body, DeliveryTimeout);
         Assert.IsNotNull(got, Diagnostics(bob.Diagnostics(), alice.Diagnostics()));
@@ -85,6 +85,7 @@ public sealed class PageModeMessageTests
         StringAssert.Contains(got.Header("From"), TestAccounts.AliceUri, got.ToString());
         StringAssert.Contains(got.Header("To"), TestAccounts.BobUri, got.ToString());
         StringAssert.StartsWith(got.Header("Content-Type"), "text/plain", got.ToString());
+        Assert.AreEqual("lunch-thread-1", got.Header("Call-ID"), "RFC 7572: <thread/> maps to Call-ID\n" + got);
         Assert.IsNull(alice.Events.FirstOrDefault(e => e.Kind == XmppEvent.Error), alice.Diagnostics());
     }
 
@@ -98,7 +99,7 @@ public sealed class PageModeMessageTests
         var sent = await sip.SendMessageAsync(new SipOutgoingMessage(TestAccounts.BobUri, TestAccounts.AliceUri, body,
             Subject: "Grüße", ContentLanguage: "de", AuthUser: TestAccounts.Bob, AuthPassword: TestAccounts.BobPassword));
 
-        Assert.IsTrue(sent.FinalStatus is 200 or 202, Diagnostics(sent.ToString()));
+        Assert.AreEqual(200, sent.FinalStatus, Diagnostics(sent.ToString()));
         var got = await alice.WaitForAsync(e => e.Kind == XmppEvent.Message && e.Body == body, DeliveryTimeout);
         Assert.IsNotNull(got, Diagnostics(alice.Diagnostics()));
         Assert.IsTrue(got.IsFrom(TestAccounts.BobJid), got.Raw);
@@ -169,6 +170,43 @@ public sealed class PageModeMessageTests
         {
             Target = BridgeProcess.SipEndPoint,
             LocalAddress = IPAddress.Parse("127.0.0.3"),
+        });
+
+        Assert.AreEqual(403, sent.FinalStatus, Diagnostics(sent.ToString()));
+        Assert.IsNull(await alice.WaitForAsync(e => e.Body == body, QuietPeriod), alice.Diagnostics());
+    }
+
+    [TestMethod]
+    public async Task AnXmppErrorAfterTheSipAnswerReachesTheSipSender()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var bob = await RegisterBobAsync(sip);
+        var body = Unique("is anybody home?");
+
+        // Prosody accepts the stanza on the s2s stream, so the bridge answers 200; the user does not
+        // exist, so Prosody bounces an error stanza, which must come back to bob as a MESSAGE.
+        var sent = await sip.SendMessageAsync(new SipOutgoingMessage(TestAccounts.BobUri, "sip:nobody@a.test", body,
+            AuthUser: TestAccounts.Bob, AuthPassword: TestAccounts.BobPassword));
+        Assert.AreEqual(200, sent.FinalStatus, Diagnostics(sent.ToString()));
+
+        var notice = await bob.WaitForMessageAsync(m => m.Body.StartsWith("[bridge] Your message was not delivered to nobody@a.test", StringComparison.Ordinal), DeliveryTimeout);
+        Assert.IsNotNull(notice, Diagnostics(bob.Diagnostics()));
+        StringAssert.Contains(notice.Header("From"), "sip:nobody@a.test", notice.ToString());
+        StringAssert.Contains(notice.Body, "ServiceUnavailable", notice.ToString());
+    }
+
+    [TestMethod]
+    public async Task ATrustedSourceCannotSendForAnotherDomain()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        var body = Unique("spoofed c.test");
+
+        // 127.0.0.1 is trusted for b.test only; a From in c.test is refused whatever the source.
+        var sent = await sip.SendMessageAsync(new SipOutgoingMessage("sip:mallory@c.test", TestAccounts.AliceUri, body)
+        {
+            Target = BridgeProcess.SipEndPoint,
+            LocalAddress = IPAddress.Loopback,
         });
 
         Assert.AreEqual(403, sent.FinalStatus, Diagnostics(sent.ToString()));

@@ -117,8 +117,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         var request = transaction.Request;
         try
         {
-            var peer = SipTrust.FindPeer(_config.Current, transaction.Remote.EndPoint.Address);
-            if (peer is null)
+            if (!SipTrust.IsKnownSource(_config.Current, transaction.Remote.EndPoint.Address))
             {
                 _logger.LogWarning("Refused {Method} from untrusted source {Source}", request.Method, transaction.Remote.EndPoint);
                 await RespondAsync(transaction, 403, "Forbidden", $"source {transaction.Remote.EndPoint.Address} is not a trusted peer").ConfigureAwait(false);
@@ -127,7 +126,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
             switch (request.Method)
             {
                 case "MESSAGE":
-                    await HandleMessageAsync(transaction, peer).ConfigureAwait(false);
+                    await HandleMessageAsync(transaction).ConfigureAwait(false);
                     break;
                 case "OPTIONS":
                     var ok = _stack.CreateResponse(request, 200);
@@ -158,7 +157,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         }
     }
 
-    private async Task HandleMessageAsync(SipServerTransaction transaction, DomainConfig peer)
+    private async Task HandleMessageAsync(SipServerTransaction transaction)
     {
         var request = transaction.Request;
         var translation = SipMessageTranslator.FromSip(request, Guid.NewGuid().ToString("N"));
@@ -172,10 +171,10 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
             await transaction.SendResponseAsync(reject).ConfigureAwait(false);
             return;
         }
-        if (!string.Equals(message.From.Domain, peer.Name, StringComparison.OrdinalIgnoreCase))
+        if (!SipTrust.IsTrustedFor(_config.Current, message.From.Domain, transaction.Remote.EndPoint.Address))
         {
-            _logger.LogWarning("Refused MESSAGE from {From} via {Source}: the source is trusted for {Peer} only", message.From, transaction.Remote.EndPoint, peer.Name);
-            await RespondAsync(transaction, 403, "Forbidden", $"From domain {message.From.Domain} does not match peer {peer.Name}").ConfigureAwait(false);
+            _logger.LogWarning("Refused MESSAGE from {From} via {Source}: that source is not trusted for {Domain}", message.From, transaction.Remote.EndPoint, message.From.Domain);
+            await RespondAsync(transaction, 403, "Forbidden", $"source {transaction.Remote.EndPoint.Address} is not trusted for {message.From.Domain}").ConfigureAwait(false);
             return;
         }
         var result = await _router.Value.RouteMessageAsync(message, DomainProtocol.Sip, _stopping.Token).ConfigureAwait(false);

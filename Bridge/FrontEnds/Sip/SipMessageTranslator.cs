@@ -40,7 +40,8 @@ public static class SipMessageTranslator
             Body: body,
             Subject: request.Headers["Subject"],
             Language: string.IsNullOrEmpty(language) ? null : language,
-            Thread: null,
+            // RFC 7572: Call-ID <-> <thread/>; replies then carry the SIP conversation's identity back.
+            Thread: request.CallId,
             Kind: MessageKind.Chat);
         return new SipMessageTranslation(message);
     }
@@ -50,7 +51,7 @@ public static class SipMessageTranslator
         var request = new SipRequest("MESSAGE", SipAddressMapping.ToSip(message.To));
         request.Headers.Add("From", $"<{SipAddressMapping.ToSip(message.From)}>;tag={SipStack.NewTag()}");
         request.Headers.Add("To", $"<{SipAddressMapping.ToSip(message.To.Bare)}>");
-        request.Headers.Add("Call-ID", SipStack.NewCallId(message.From.Domain));
+        request.Headers.Add("Call-ID", message.Thread is { } thread && IsCallId(thread) ? thread : SipStack.NewCallId(message.From.Domain));
         request.Headers.Add("CSeq", "1 MESSAGE");
         request.Headers.Add("Max-Forwards", "70");
         if (message.Subject is { } subject)
@@ -64,6 +65,33 @@ public static class SipMessageTranslator
         request.Headers.Add("Content-Type", "text/plain;charset=UTF-8");
         request.Body = Encoding.UTF8.GetBytes(message.Body);
         return request;
+    }
+
+    /// <summary>RFC 3261 §25.1: callid = word [ "@" word ]. A thread outside that grammar gets a fresh Call-ID instead.</summary>
+    internal static bool IsCallId(string value)
+    {
+        if (value.Length is 0 or > 256)
+        {
+            return false;
+        }
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? IsWord(value) : at > 0 && IsWord(value.AsSpan(0, at)) && IsWord(value.AsSpan(at + 1));
+    }
+
+    private static bool IsWord(ReadOnlySpan<char> word)
+    {
+        if (word.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in word)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && "-.!%*_+`'~()<>:\\\"/[]?{}".IndexOf(c, StringComparison.Ordinal) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static bool IsSupportedScheme(string uri) =>
