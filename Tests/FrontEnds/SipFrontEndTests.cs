@@ -41,7 +41,7 @@ public sealed class SipFrontEndTests
         _config = new TestConfigSource(WithB(new RouteTarget("127.0.0.1", peerPort, TransportKind.Udp), IPAddress.Loopback));
 
         _bridgeStack = new SipStack(new SipStackOptions([loopback], new SipParserLimits()), TimeProvider.System, NullLogger<SipStack>.Instance);
-        _xmpp = new FakeFrontEnd(DomainProtocol.Xmpp);
+        _xmpp = new FakeFrontEnd(DomainProtocol.Xmpp) { AnswerAsynchronously = true };
         MessageRouter? router = null;
         _frontEnd = new SipFrontEnd(_bridgeStack, _config, new Lazy<MessageRouter>(() => router!), NullLogger<SipFrontEnd>.Instance);
         router = new MessageRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance);

@@ -18,10 +18,20 @@ internal sealed class FakeFrontEnd(DomainProtocol protocol) : IFrontEnd
 
     public Exception? ReportFailure { get; set; }
 
-    public Task<DeliveryResult> DeliverMessageAsync(InstantMessage message, CancellationToken ct)
+    /// <summary>Answer after an asynchronous hop, as a front-end waiting on the network does.</summary>
+    public bool AnswerAsynchronously { get; set; }
+
+    public async Task<DeliveryResult> DeliverMessageAsync(InstantMessage message, CancellationToken ct)
     {
-        Messages.Add(message);
-        return Task.FromResult(Answer(message));
+        lock (Messages)
+        {
+            Messages.Add(message);
+        }
+        if (AnswerAsynchronously)
+        {
+            await Task.Yield();
+        }
+        return Answer(message);
     }
 
     public Task DeliverReportAsync(DeliveryReport report, CancellationToken ct)
