@@ -36,7 +36,7 @@ ensure_packages() {
   local rc=0
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update || rc=$?
   if [ $rc -eq 0 ]; then
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" || rc=$?
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" || rc=$?
   fi
   if [ $added_policy -eq 1 ]; then as_root rm -f "$policy"; fi
   return $rc
