@@ -17,5 +17,14 @@ internal static class CpuClock
         return (utime + stime) / TicksPerSecond;
     }
 
+    /// <summary>Machine-wide UDP datagrams dropped because a socket's receive buffer was full (/proc/net/snmp RcvbufErrors).</summary>
+    public static long UdpReceiveBufferErrors()
+    {
+        var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToArray();
+        var names = lines[0].Split(' ');
+        var values = lines[1].Split(' ');
+        return long.Parse(values[Array.IndexOf(names, "RcvbufErrors")], CultureInfo.InvariantCulture);
+    }
+
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Trim();
 }

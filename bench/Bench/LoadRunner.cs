@@ -34,6 +34,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
         var bridgeCpu0 = CpuClock.Seconds(bridgePid);
         var benchCpu0 = CpuClock.Seconds(Environment.ProcessId);
         var retransmissions0 = sip.Retransmissions;
+        var drops0 = CpuClock.UdpReceiveBufferErrors();
         if (sipToXmpp)
         {
             var t = new Tracker(NextPhase(), SipToXmpp, Capacity, rate > 0 ? 0 : options.SipWindow);
@@ -60,6 +61,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
         {
             Thread.Sleep(20);
         }
+        var drops = CpuClock.UdpReceiveBufferErrors() - drops0;
         var results = new List<PhaseResult>();
         for (var i = 0; i < trackers.Count; i++)
         {
@@ -71,7 +73,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
                 t.Sent, t.DeliveredCount, t.ErroredCount, t.Sent - t.Resolved, t.Duplicates, t.Conflicts,
                 Percentile(lat, 0.50), Percentile(lat, 0.99), Percentile(lat, 0.999), lat.Length == 0 ? double.NaN : lat[^1],
                 100 * bridgeCpu / duration.TotalSeconds, 100 * benchCpu / duration.TotalSeconds,
-                t.Direction == SipToXmpp ? sip.Retransmissions - retransmissions0 : 0));
+                t.Direction == SipToXmpp ? sip.Retransmissions - retransmissions0 : 0, drops));
             t.Retire();
         }
         if (sipToXmpp)

@@ -18,4 +18,5 @@ internal sealed record PhaseResult(
     double LatencyMaxMs,
     double BridgeCpuPercent,
     double BenchCpuPercent,
-    long SipRetransmissions);
+    long SipRetransmissions,
+    long UdpReceiveBufferDrops);

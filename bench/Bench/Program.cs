@@ -90,7 +90,7 @@ static void Progress(string what, List<PhaseResult> results, List<PhaseResult> i
     foreach (var r in results)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what,-34} {r.Direction,-10} {r.MessagesPerSecond,9:F0} msg/s  sent {r.Sent,7} lost {r.Lost} err {r.Errors} (delivered anyway {r.ErrorButDelivered}) dup {r.Duplicates} p99 {r.LatencyP99Ms:F2} ms  CPU bridge {r.BridgeCpuPercent:F0}% bench {r.BenchCpuPercent:F0}%"));
+            $"  {what,-34} {r.Direction,-10} {r.MessagesPerSecond,9:F0} msg/s  sent {r.Sent,7} lost {r.Lost} err {r.Errors} (delivered anyway {r.ErrorButDelivered}) dup {r.Duplicates} rexmit {r.SipRetransmissions} udp-drops {r.UdpReceiveBufferDrops} p99 {r.LatencyP99Ms:F2} ms  CPU bridge {r.BridgeCpuPercent:F0}% bench {r.BenchCpuPercent:F0}%"));
     }
 }
 
