@@ -24,6 +24,12 @@ internal sealed record BenchOptions
     public bool InformationRun { get; init; } = true;
     public string? BridgeDll { get; init; }
     public string? Output { get; init; }
+    /// <summary>For sipp runs: start the bridge and only the XMPP peer for this long, then print its counts.</summary>
+    public TimeSpan Serve { get; init; }
+    /// <summary>Runs the bridge with DOTNET_PerfMapEnabled=1 so `perf` can name its JIT-compiled frames.</summary>
+    public bool PerfMap { get; init; }
+    /// <summary>With Serve: XMPP->SIP messages per second the XMPP peer sends (toward a sipp UAS).</summary>
+    public double ServeXmppRate { get; init; }
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Bench -- [options]
@@ -36,6 +42,9 @@ internal sealed record BenchOptions
           --xmpp-window N       outstanding XMPP->SIP messages (default 256)
           --no-info-run         skip the second bridge run with Information logging
           --output FILE         JSON result file (default bench/results/bench-<UTC time>.json)
+          --perf-map            run the bridge with DOTNET_PerfMapEnabled=1 (for `perf record -g -p PID`)
+          --serve S             sipp mode: run the bridge and only the synthetic XMPP peer for S seconds
+          --xmpp-rate R         with --serve: also send R XMPP->SIP messages/s (for a sipp UAS)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -55,6 +64,9 @@ internal sealed record BenchOptions
                 "--xmpp-window" => o with { XmppWindow = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--no-info-run" => o with { InformationRun = false },
                 "--output" => o with { Output = Next() },
+                "--perf-map" => o with { PerfMap = true },
+                "--serve" => o with { Serve = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--xmpp-rate" => o with { ServeXmppRate = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };
         }

@@ -61,7 +61,7 @@ internal sealed class BridgeProcess : IDisposable
         return path;
     }
 
-    public static async Task<BridgeProcess> StartAsync(string bridgeDll, string configFile, string logFile, IPEndPoint xmpp, TimeSpan timeout)
+    public static async Task<BridgeProcess> StartAsync(string bridgeDll, string configFile, string logFile, IPEndPoint xmpp, TimeSpan timeout, bool perfMap = false)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -70,6 +70,10 @@ internal sealed class BridgeProcess : IDisposable
         };
         // Workstation GC, as the bridge ships (Directory.Build.props); stated so a shell override cannot change it.
         start.Environment["DOTNET_gcServer"] = "0";
+        if (perfMap)
+        {
+            start.Environment["DOTNET_PerfMapEnabled"] = "1";
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the bridge");
         var bridge = new BridgeProcess(process, logFile);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);

@@ -8,7 +8,7 @@ namespace Bridge.Bench;
 /// what was delivered in that time. Open loop: messages leave at a fixed rate, for the latency figures.
 /// After either, sending stops and the run waits (bounded) until every message is accounted for.
 /// </summary>
-internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer sip, int bridgePid)
+internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer? sip, int bridgePid)
 {
     public const string SipToXmpp = "SIP->XMPP";
     public const string XmppToSip = "XMPP->SIP";
@@ -33,12 +33,12 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
         var deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var bridgeCpu0 = CpuClock.Seconds(bridgePid);
         var benchCpu0 = CpuClock.Seconds(Environment.ProcessId);
-        var retransmissions0 = sip.Retransmissions;
+        var retransmissions0 = sip?.Retransmissions ?? 0;
         var drops0 = CpuClock.UdpReceiveBufferErrors();
         if (sipToXmpp)
         {
             var t = new Tracker(NextPhase(), SipToXmpp, Capacity, rate > 0 ? 0 : options.SipWindow);
-            sip.Current = t;
+            sip!.Current = t;
             trackers.Add(t);
             threads.Add(Spawn(() => SendSip(t, deadline, rate)));
         }
@@ -73,12 +73,12 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
                 t.Sent, t.DeliveredCount, t.ErroredCount, t.Sent - t.Resolved, t.Duplicates, t.Conflicts,
                 Percentile(lat, 0.50), Percentile(lat, 0.99), Percentile(lat, 0.999), lat.Length == 0 ? double.NaN : lat[^1],
                 100 * bridgeCpu / duration.TotalSeconds, 100 * benchCpu / duration.TotalSeconds,
-                t.Direction == SipToXmpp ? sip.Retransmissions - retransmissions0 : 0, drops));
+                t.Direction == SipToXmpp ? sip!.Retransmissions - retransmissions0 : 0, drops));
             t.Retire();
         }
         if (sipToXmpp)
         {
-            sip.Current = null;
+            sip!.Current = null;
         }
         return results;
     }
@@ -118,7 +118,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
                     {
                         return false;
                     }
-                    sip.SendMessage(t, seq);
+                    sip!.SendMessage(t, seq);
                 }
                 return true;
             });
@@ -131,7 +131,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer si
             {
                 return;
             }
-            sip.SendMessage(t, seq);
+            sip!.SendMessage(t, seq);
         }
     }
 

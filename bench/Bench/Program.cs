@@ -34,14 +34,20 @@ Console.WriteLine($"load average at start: {report.LoadAverageAtStart}; {report.
 var xmppAt = new IPEndPoint(options.BridgeAddress, options.XmppPort);
 var sipAt = new IPEndPoint(options.BridgeAddress, options.SipPort);
 
+if (options.Serve > TimeSpan.Zero)
+{
+    return await ServeAsync(options, bridgeDll, runDir, xmppAt);
+}
+
 // Run 1: Warning logging, every measurement.
 using (var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false),
-           Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20)))
+           Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20), options.PerfMap))
 using (var gc = TryMonitorGc(bridge.Pid, report))
 using (var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt))
 using (var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret))
 {
     await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
+    Console.WriteLine($"bridge PID {bridge.Pid}");
     var runner = new LoadRunner(options, xmpp, sip, bridge.Pid);
     Progress("warm-up (both directions)", runner.ClosedLoop("warm-up", true, true, options.Warmup), report.WarmUp);
     for (var rep = 1; rep <= options.Repetitions; rep++)
@@ -83,6 +89,28 @@ var output = options.Output ?? Path.Combine(resultsDir, $"bench-{stamp}.json");
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report.ToJson(), new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 Console.WriteLine($"JSON: {output}   bridge logs and configs: {runDir}");
 return report.TotalLost == 0 ? 0 : 1;
+
+// sipp mode: sipp plays the SIP side (bench/sipp/*.xml), this process the bridge and a.test.
+static async Task<int> ServeAsync(BenchOptions options, string bridgeDll, string runDir, IPEndPoint xmppAt)
+{
+    using var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false),
+        Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20));
+    using var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret);
+    await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
+    Console.WriteLine($"bridge on {options.BridgeAddress} (SIP udp/tcp {options.SipPort}, XMPP {options.XmppPort}); XMPP peer a.test on {options.PeerAddress}:{options.XmppPort}; serving {options.Serve.TotalSeconds} s");
+    if (options.ServeXmppRate > 0)
+    {
+        var runner = new LoadRunner(options, xmpp, null, bridge.Pid);
+        var r = runner.OpenLoop("serve", false, options.ServeXmppRate, options.Serve);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"XMPP peer sent {r.Sent} XMPP->SIP messages at {options.ServeXmppRate}/s; bounces (type='error') back: {xmpp.BouncesReceived}"));
+    }
+    else
+    {
+        await Task.Delay(options.Serve);
+    }
+    Console.WriteLine($"XMPP peer received {xmpp.MessagesReceived} message stanzas (SIP->XMPP) and {xmpp.BouncesReceived} bounces; bridge peak working set {bridge.PeakWorkingSetMiB():F1} MiB");
+    return 0;
+}
 
 static void Progress(string what, List<PhaseResult> results, List<PhaseResult> into)
 {

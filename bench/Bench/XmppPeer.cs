@@ -29,6 +29,8 @@ internal sealed class XmppPeer : IDisposable
     private string _senderStreamId = "";
     private long _unknown;
     private long _streamErrors;
+    private long _messages;
+    private long _bounces;
     private int _streamCounter;
 
     public XmppPeer(IPEndPoint listen, IPEndPoint bridge, string ourSecret, string bridgeSecret)
@@ -48,6 +50,12 @@ internal sealed class XmppPeer : IDisposable
     public long Unknown => Interlocked.Read(ref _unknown);
 
     public long StreamErrors => Interlocked.Read(ref _streamErrors);
+
+    /// <summary>Every message stanza the bridge delivered to a.test, tracked or not (e.g. sent by sipp).</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messages);
+
+    /// <summary>Every type='error' message the bridge returned to a.test.</summary>
+    public long BouncesReceived => Interlocked.Read(ref _bounces);
 
     /// <summary>Connects to the bridge and completes dialback; throws if the bridge does not accept us in time.</summary>
     public async Task ConnectAsync(TimeSpan timeout)
@@ -235,6 +243,7 @@ internal sealed class XmppPeer : IDisposable
         if (XmlFramer.Attribute(element, " type="u8).SequenceEqual("error"u8))
         {
             // A bounce of an XMPP->SIP message: its id is ours.
+            Interlocked.Increment(ref _bounces);
             if (WireTag.TryParse(XmlFramer.Attribute(element, " id="u8), out var phase, out var seq) && Tracker.Find(phase) is { } t)
             {
                 t.OnError(seq);
@@ -245,6 +254,7 @@ internal sealed class XmppPeer : IDisposable
             }
             return;
         }
+        Interlocked.Increment(ref _messages);
         if (WireTag.TryParse(XmlFramer.ChildText(element, "<body"u8), out var p, out var s) && Tracker.Find(p) is { } tracker)
         {
             tracker.OnDelivered(s);
