@@ -87,7 +87,7 @@ public static class PidfParser
             : new PidfPerson(
                 Id: (string?)persons[0].Attribute("id") ?? "",
                 Activities: persons.SelectMany(ReadActivities).ToImmutableArray(),
-                Notes: persons.SelectMany(p => ReadNotes(p, PidfNamespaces.DataModel + "note").Concat(ReadNotes(p, PidfNamespaces.Rpid + "note"))).ToImmutableArray(),
+                Notes: persons.SelectMany(p => ReadNotes(p, PidfNamespaces.DataModel + "note")).ToImmutableArray(),
                 Timestamp: ReadTimestamp(persons[0].Element(PidfNamespaces.DataModel + "timestamp")));
         var devices = root.Elements(PidfNamespaces.DataModel + "device").Select(d => new PidfDevice(
             Id: (string?)d.Attribute("id") ?? "",
