@@ -42,5 +42,7 @@ public sealed record PresenceDocument(ChatAddress Presentity, ImmutableArray<Pre
     public bool Equals(PresenceDocument? other) =>
         other is not null && Presentity == other.Presentity && Sources.SequenceEqual(other.Sources);
 
+    public override string ToString() => $"{Presentity} {{ {string.Join("; ", Sources)} }}";
+
     public override int GetHashCode() => HashCode.Combine(Presentity, Sources.Length);
 }

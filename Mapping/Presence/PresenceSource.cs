@@ -44,5 +44,9 @@ public sealed record PresenceSource(
         && Status.All(kv => other.Status.TryGetValue(kv.Key, out var text) && text == kv.Value)
         && Activities.SequenceEqual(other.Activities);
 
+    /// <summary>All fields with the status texts and activities spelled out, for logs and test failures.</summary>
+    public override string ToString() =>
+        $"{Id}: {Availability} {Show} prio {Priority} status [{string.Join(", ", Status.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value))}] activities [{string.Join(", ", Activities)}]";
+
     public override int GetHashCode() => HashCode.Combine(Id, Availability, Show, Priority, Status.Count, Activities.Length);
 }

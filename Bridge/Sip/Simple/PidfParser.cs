@@ -37,7 +37,7 @@ public static class PidfParser
             DtdProcessing = DtdProcessing.Prohibit,
             XmlResolver = null,
             MaxCharactersInDocument = maxBytes,
-            MaxCharactersFromEntities = 0,
+            MaxCharactersFromEntities = 1024, // 0 would mean "no limit"; with DTDs refused no entity can be declared anyway
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             CloseInput = true,

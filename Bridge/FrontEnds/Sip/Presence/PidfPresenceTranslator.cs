@@ -17,8 +17,9 @@ namespace Bridge.FrontEnds.Sip.Presence;
 /// <list type="bullet">
 /// <item>XMPP resource ↔ tuple id (<see cref="TupleIds"/>).</item>
 /// <item>available / unavailable ↔ &lt;basic&gt;open / closed; a tuple without &lt;basic&gt; counts as unavailable.</item>
-/// <item>&lt;show/&gt; ↔ RPID activities of the person (<see cref="RpidActivityMapping"/>); when several
-/// sources exist each tuple also carries its own in &lt;status&gt; so that every resource keeps its show.</item>
+/// <item>&lt;show/&gt; ↔ RPID activities of the person (<see cref="RpidActivityMapping"/>), which apply to
+/// every open tuple; when several sources exist each tuple also carries its own in &lt;status&gt; (an
+/// extension point RFC 3863 §4.1.4 allows) so that every resource keeps its show.</item>
 /// <item>&lt;status xml:lang/&gt; ↔ tuple &lt;note xml:lang/&gt; (else person notes, else document notes).</item>
 /// <item>&lt;priority/&gt; 0..127 ↔ contact priority 0..1 as p/127 to three decimals; a negative priority
 /// is not mapped (RFC 8048, from memory: "MUST NOT map" a negative value), so it reads back as 0.</item>
@@ -35,6 +36,8 @@ public static class PidfPresenceTranslator
     private const string OtherExtendedAway = "xa";
 
     private const decimal PriorityScale = 127m;
+
+    private const string Unknown = "unknown";
 
     public static PresenceDocument FromSip(PidfDocument pidf, ChatAddress presentity)
     {
@@ -69,11 +72,13 @@ public static class PidfPresenceTranslator
     private static PresenceSource FromSipTuple(PidfTuple tuple, ImmutableArray<PidfActivity> personActivities, ImmutableArray<PidfNote> fallbackNotes)
     {
         var available = tuple.Basic == PidfBasic.Open;
-        var activities = tuple.Activities.Length > 0 ? tuple.Activities : personActivities;
+        // The person's activities describe what the user does while reachable; a closed tuple keeps only its own.
+        var activities = tuple.Activities.Length > 0 ? tuple.Activities : available ? personActivities : [];
         var show = available ? ShowFromSip(activities) : PresenceShow.None;
         var mappedBack = RpidActivityMapping.ToRpid(show);
         var extra = activities
-            .Where(a => !IsBridgeHint(a) && a.Name != mappedBack)
+            // RFC 4480 "unknown" says nothing; the bridge writes it for a resource without show.
+            .Where(a => !IsBridgeHint(a) && a.Name != mappedBack && a.Name != Unknown)
             .Select(a => a.Name == "other" ? "other:" + a.Text : a.Name)
             .Distinct(StringComparer.Ordinal)
             .ToImmutableArray();
@@ -131,7 +136,26 @@ public static class PidfPresenceTranslator
                 .OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => new PidfNote(kv.Value, kv.Key.Length == 0 ? null : kv.Key))
                 .ToImmutableArray(),
-            Activities: perTupleActivities && source.Availability == PresenceAvailability.Available ? ActivitiesToSip(source) : []);
+            Activities: TupleActivities(source, perTupleActivities));
+    }
+
+    /// <summary>
+    /// With several resources each tuple states its own show, "unknown" for none so that the person's
+    /// activities (the aggregate's) are not read into it; a closed tuple carries only activities kept
+    /// from SIP, since the person's do not apply to it.
+    /// </summary>
+    private static ImmutableArray<PidfActivity> TupleActivities(PresenceSource source, bool perTuple)
+    {
+        if (source.Availability == PresenceAvailability.Unavailable)
+        {
+            return ActivitiesToSip(source);
+        }
+        if (!perTuple)
+        {
+            return [];
+        }
+        var own = ActivitiesToSip(source);
+        return own.IsEmpty ? [new PidfActivity(Unknown)] : own;
     }
 
     private static ImmutableArray<PidfActivity> ActivitiesToSip(PresenceSource source)
