@@ -6,7 +6,8 @@ namespace Bridge.Sip;
 /// Dialog state of RFC 3261 §12.1 (UAC §12.1.2, UAS §12.1.1) and the in-dialog request rules of §12.2. Pure state:
 /// it builds requests and judges incoming ones, the caller does the sending. Not thread-safe; the owner
 /// (a subscription state machine) serializes access. INVITE-specific parts (ACK/CANCEL CSeq, early dialogs,
-/// the secure flag) are not modelled: only non-INVITE dialog usages (RFC 6665) exist so far.
+/// the secure flag) are not modelled: only non-INVITE dialog usages (RFC 6665) exist so far. Section numbers are
+/// cited from knowledge of RFC 3261: the stored copies searched gave only its opening pages.
 /// </summary>
 public sealed class SipDialog
 {

@@ -8,7 +8,8 @@ namespace Bridge.Sip;
 /// takes refreshes and unsubscribes, and ends the subscription when it expires (raising <see cref="Expired"/> so
 /// the owner sends the final NOTIFY) or when a NOTIFY gets 481 or 408 (§4.2.2). No I/O; timers come from the
 /// injected <see cref="TimeProvider"/>. The owner routes in-dialog SUBSCRIBEs by <see cref="SipDialog.Key"/> and
-/// answers 481 itself for dialogs it does not know.
+/// answers 481 itself for dialogs it does not know. Section numbers are cited from knowledge of RFC 6665: the
+/// stored copies searched gave only its opening pages.
 /// </summary>
 public sealed class SipNotifier : IDisposable
 {

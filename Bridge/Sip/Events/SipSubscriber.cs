@@ -10,6 +10,7 @@ namespace Bridge.Sip;
 /// instead of refreshing by itself. One dialog per subscription: NOTIFYs from other forks are refused with 481,
 /// which ends those forks' subscriptions at their notifiers (§4.1.2.4, §4.1.3).
 /// A terminated subscription stays terminated; re-subscribing means a new <see cref="SipSubscriber"/>.
+/// Section numbers are cited from knowledge of RFC 6665: the stored copies searched gave only its opening pages.
 /// </summary>
 public sealed class SipSubscriber : IDisposable
 {
@@ -291,6 +292,11 @@ public sealed class SipSubscriber : IDisposable
             if (unsubscribe)
             {
                 return null; // the final NOTIFY (or Timer N) ends it
+            }
+            if (Dialog is not null && !string.Equals(Dialog.RemoteTag, response.To?.Tag ?? string.Empty, StringComparison.Ordinal))
+            {
+                // A 2xx from a second fork (§4.1.2.4): only the first dialog is kept; that fork's NOTIFYs get 481.
+                return null;
             }
             if (initial && Dialog is null)
             {

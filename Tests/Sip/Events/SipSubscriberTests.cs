@@ -394,4 +394,18 @@ public sealed class SipSubscriberTests
         Assert.AreEqual(500, subscriber.OnNotify(Notify(subscriber, "terminated;reason=rejected", 4)));
         Assert.AreEqual(SipSubscriptionState.Active, subscriber.State);
     }
+
+    [TestMethod]
+    public void SecondForkTwoHundredDoesNotReplaceTheDialog()
+    {
+        using var subscriber = NewSubscriber();
+        var subscribe = subscriber.CreateSubscribe().Request;
+        subscriber.OnSubscribeResponse(subscribe, Respond(subscribe, 200, "Expires: 600"));
+        var expiresAt = subscriber.ExpiresAt;
+        var fork = Respond(subscribe, 200, "Expires: 60");
+        fork.Headers.Set("To", "<sip:bob@b.test>;tag=fork2");
+        subscriber.OnSubscribeResponse(subscribe, fork);
+        Assert.AreEqual("ntag", subscriber.Dialog!.RemoteTag);
+        Assert.AreEqual(expiresAt, subscriber.ExpiresAt, "the other fork's Expires does not apply");
+    }
 }
