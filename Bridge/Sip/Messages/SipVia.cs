@@ -42,7 +42,11 @@ public sealed record SipVia(string Transport, string Host, int? Port, IReadOnlyD
             {
                 i++;
             }
-            i++;
+            // An unclosed '[' must not step past the end; the host then fails TryParseHostPort below.
+            if (i < s.Length)
+            {
+                i++;
+            }
         }
         while (i < s.Length && s[i] != ';' && !SipSyntax.IsWhitespace(s[i]) && s[i] != ':')
         {

@@ -13,6 +13,10 @@ internal static class XmlFrameParser
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // Not the decoder's message: its byte index is relative to whichever buffer segment held the bad byte, so
+    // the same stream would get a different error text depending on how it arrived (RFC 6120 §11.6: UTF-8 only).
+    private static XmlStreamEvent InvalidUtf8 => XmlStreamEvent.Fail("not-well-formed", "invalid UTF-8");
+
     /// <summary>A stream header frame (the open tag, or a self-closed one) as the header event.</summary>
     public static XmlStreamEvent ParseHeader(ReadOnlySequence<byte> frame, bool empty, out string? rootName)
     {
@@ -41,9 +45,13 @@ internal static class XmlFrameParser
             rootName = name;
             return XmlStreamEvent.Start(new XmlStreamHeader(root.Name, root.GetDefaultNamespace(), declarations, attributes));
         }
-        catch (Exception e) when (e is XmlException or DecoderFallbackException)
+        catch (XmlException e)
         {
             return XmlStreamEvent.Fail("not-well-formed", e.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            return InvalidUtf8;
         }
     }
 
@@ -72,9 +80,13 @@ internal static class XmlFrameParser
             }
             return XmlStreamEvent.Stanza(element);
         }
-        catch (Exception e) when (e is XmlException or DecoderFallbackException)
+        catch (XmlException e)
         {
             return XmlStreamEvent.Fail("not-well-formed", e.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            return InvalidUtf8;
         }
     }
 

@@ -327,6 +327,12 @@ public sealed class XmlStreamReader
                 ev = ParseStanza(TakeFrame(ref buffer, ref reader));
                 return true;
             }
+            // An empty element sits one level below the open ones and never raises _depth, so it is checked here.
+            if (_depth > _maxDepth)
+            {
+                Fail(out ev, "policy-violation", $"elements nested deeper than {_maxDepth}");
+                return true;
+            }
             return false;
         }
         _depth++;
