@@ -2,9 +2,11 @@ using System.Net;
 using Bridge.FrontEnds.Sip;
 using Bridge.FrontEnds.Xmpp;
 using Bridge.Hosting.Configuration;
+using Bridge.Hosting.Storage;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Policy;
 using Bridge.Mapping.Routing;
+using Bridge.Mapping.Storage;
 using Bridge.Sip;
 using Bridge.Xmpp;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +27,12 @@ public static class BridgeServices
         services.AddSingleton<MessageRouter>();
         // The router needs the front-ends and the front-ends need the router: break the cycle lazily.
         services.AddSingleton(sp => new Lazy<MessageRouter>(sp.GetRequiredService<MessageRouter>));
+        services.AddSingleton<PresenceRouter>();
+        services.AddSingleton(sp => new Lazy<PresenceRouter>(sp.GetRequiredService<PresenceRouter>));
+        // Read once at start: moving the database is a restart, not a reload.
+        services.AddSingleton<ISubscriptionStore>(sp => initial.Storage.IsInMemory
+            ? new InMemorySubscriptionStore()
+            : new SqliteSubscriptionStore(initial.Storage.Path, TimeSpan.FromMilliseconds(initial.Storage.FlushIntervalMilliseconds), sp.GetRequiredService<ILogger<SqliteSubscriptionStore>>()));
 
         services.AddSingleton(sp => new SipStack(
             SipStackOptionsFrom(initial),

@@ -8,13 +8,18 @@ namespace Bridge.Mapping.Configuration;
 /// <param name="Domains">Configured domains by name; keys compare with <see cref="StringComparer.OrdinalIgnoreCase"/>.</param>
 /// <param name="Peerings">Which domains may talk, with which services.</param>
 /// <param name="Logging">Logging settings.</param>
+/// <param name="Storage">Subscription storage; defaults when null.</param>
 public sealed record BridgeConfig(
     XmppSettings Xmpp,
     SipSettings Sip,
     ImmutableDictionary<string, DomainConfig> Domains,
     ImmutableArray<PeeringConfig> Peerings,
-    LoggingSettings Logging)
+    LoggingSettings Logging,
+    StorageSettings? Storage = null)
 {
+    /// <summary>Subscription storage, never null.</summary>
+    public StorageSettings Storage { get; init; } = Storage ?? new StorageSettings();
+
     /// <summary>Builds the <see cref="Domains"/> dictionary with the case-insensitive key comparer it needs.</summary>
     public static ImmutableDictionary<string, DomainConfig> CreateDomains(IEnumerable<DomainConfig> domains) =>
         domains.ToImmutableDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);

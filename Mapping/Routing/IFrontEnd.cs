@@ -1,6 +1,7 @@
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
+using Bridge.Mapping.Presence;
 
 namespace Bridge.Mapping.Routing;
 
@@ -15,4 +16,11 @@ public interface IFrontEnd
 
     /// <summary>Tells this side's user (<see cref="DeliveryReport.OriginalSender"/>) that a message sent earlier failed.</summary>
     Task DeliverReportAsync(DeliveryReport report, CancellationToken ct);
+
+    /// <summary>
+    /// Delivers a presence or subscription event whose <see cref="PresenceEvent.To"/> is in a domain of
+    /// this protocol. Completes once this side took it on (a SUBSCRIBE accepted, a stanza written); the
+    /// answer of the far user (approval, refusal) comes back later as an event of its own.
+    /// </summary>
+    Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct);
 }

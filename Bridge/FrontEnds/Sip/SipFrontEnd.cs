@@ -3,6 +3,7 @@ using System.Text;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
+using Bridge.Mapping.Presence;
 using Bridge.Mapping.Routing;
 using Bridge.Sip;
 using Microsoft.Extensions.Hosting;
@@ -65,6 +66,10 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         var result = await SendAsync(notice, report.OriginalSender.Domain, ct).ConfigureAwait(false);
         _logger.LogInformation("Reported failure of {Id} ({Failure}) to {Sender}: {Outcome}", report.OriginalId, report.Error.Failure, report.OriginalSender, result.Delivered ? "sent" : result.Error!.Failure.ToString());
     }
+
+    /// <summary>Presence towards SIP users: not wired yet.</summary>
+    public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct) =>
+        Task.FromResult(DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, "presence is not bridged yet"));
 
     private static string DescribeFailure(DeliveryError error) =>
         error.Text is { Length: > 0 } text ? $"{error.Failure} ({text})" : error.Failure.ToString();

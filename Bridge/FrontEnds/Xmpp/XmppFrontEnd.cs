@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
+using Bridge.Mapping.Presence;
 using Bridge.Mapping.Routing;
 using Bridge.Xmpp;
 using Microsoft.Extensions.Hosting;
@@ -69,6 +70,10 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
         original.Element(XmppNamespaces.Server + "body")?.Remove();
         await SendErrorAsync(original, XmppConditions.ToXmpp(report.Error.Failure), report.Error.Text, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Presence towards XMPP users: not wired yet.</summary>
+    public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct) =>
+        Task.FromResult(DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, "presence is not bridged yet"));
 
     private Task OnStanzaAsync(XElement stanza)
     {

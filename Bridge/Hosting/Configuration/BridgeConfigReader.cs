@@ -12,7 +12,8 @@ namespace Bridge.Hosting.Configuration;
 /// <remarks>
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
-/// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies.
+/// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
+/// Storage:Path, Storage:FlushIntervalMilliseconds.
 /// </remarks>
 public static class BridgeConfigReader
 {
@@ -40,7 +41,8 @@ public static class BridgeConfigReader
             ReadSip(bridge.GetSection("Sip"), errors),
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
-            new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)));
+            new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
+            ReadStorage(bridge.GetSection("Storage"), errors));
 
         if (errors.Count > before)
         {
@@ -49,6 +51,27 @@ public static class BridgeConfigReader
 
         errors.AddRange(BridgeConfigValidator.Validate(config));
         return errors.Count > before ? null : config;
+    }
+
+    private static StorageSettings ReadStorage(IConfigurationSection section, List<string> errors)
+    {
+        var path = section.GetSection("Path").Value;
+        if (path is not null && string.IsNullOrWhiteSpace(path))
+        {
+            errors.Add($"{section.Path}:Path: must not be empty (use \"{StorageSettings.InMemory}\" to keep nothing)");
+            path = null;
+        }
+        var interval = 200;
+        var intervalSection = section.GetSection("FlushIntervalMilliseconds");
+        if (intervalSection.Value is { } text)
+        {
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out interval) || interval is < 1 or > 60_000)
+            {
+                errors.Add($"{intervalSection.Path}: '{text}' is not a number of milliseconds between 1 and 60000");
+                interval = 200;
+            }
+        }
+        return new StorageSettings(path ?? StorageSettings.DefaultPath, interval);
     }
 
     private static XmppSettings ReadXmpp(IConfigurationSection section, List<string> errors)

@@ -1,6 +1,7 @@
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
+using Bridge.Mapping.Presence;
 using Bridge.Mapping.Routing;
 
 namespace Bridge.Tests.Mapping.Routing;
@@ -13,6 +14,10 @@ internal sealed class FakeFrontEnd(DomainProtocol protocol) : IFrontEnd
     public List<InstantMessage> Messages { get; } = [];
 
     public List<DeliveryReport> Reports { get; } = [];
+
+    public List<PresenceEvent> Presence { get; } = [];
+
+    public Func<PresenceEvent, DeliveryResult> PresenceAnswer { get; set; } = _ => DeliveryResult.Ok;
 
     public Func<InstantMessage, DeliveryResult> Answer { get; set; } = _ => DeliveryResult.Ok;
 
@@ -38,5 +43,14 @@ internal sealed class FakeFrontEnd(DomainProtocol protocol) : IFrontEnd
     {
         Reports.Add(report);
         return ReportFailure is null ? Task.CompletedTask : Task.FromException(ReportFailure);
+    }
+
+    public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct)
+    {
+        lock (Presence)
+        {
+            Presence.Add(presence);
+        }
+        return Task.FromResult(PresenceAnswer(presence));
     }
 }

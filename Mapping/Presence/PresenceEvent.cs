@@ -1,0 +1,36 @@
+using Bridge.Mapping.Addresses;
+
+namespace Bridge.Mapping.Presence;
+
+/// <summary>
+/// One presence or subscription event crossing the bridge. Addresses read as in an XMPP presence stanza:
+/// for <see cref="PresenceEventKind.Subscribe"/>, <see cref="PresenceEventKind.Unsubscribe"/> and
+/// <see cref="PresenceEventKind.Probe"/> <see cref="From"/> is the watcher and <see cref="To"/> the
+/// presentity; for <see cref="PresenceEventKind.Subscribed"/>, <see cref="PresenceEventKind.Unsubscribed"/>
+/// and <see cref="PresenceEventKind.Notify"/> <see cref="From"/> is the presentity and <see cref="To"/> the
+/// watcher. Both are bare addresses except <see cref="From"/> of a Probe, which may name the watcher's
+/// resource (Prosody probes from the full JID).
+/// </summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="From">The sender (see above).</param>
+/// <param name="To">The addressee (see above).</param>
+/// <param name="Document">For <see cref="PresenceEventKind.Notify"/>: the presentity's whole presence as the watcher may see it; null otherwise.</param>
+/// <param name="Reason">Free text for logs and error replies, e.g. the SIP termination reason; null when there is none.</param>
+public sealed record PresenceEvent(
+    PresenceEventKind Kind,
+    ChatAddress From,
+    ChatAddress To,
+    PresenceDocument? Document = null,
+    string? Reason = null)
+{
+    /// <summary>The watcher of this event, whichever way it travels.</summary>
+    public ChatAddress Watcher => IsFromWatcher ? From : To;
+
+    /// <summary>The presentity of this event, whichever way it travels.</summary>
+    public ChatAddress Presentity => IsFromWatcher ? To : From;
+
+    /// <summary>True for the kinds a watcher sends: Subscribe, Unsubscribe, Probe.</summary>
+    public bool IsFromWatcher => Kind is PresenceEventKind.Subscribe or PresenceEventKind.Unsubscribe or PresenceEventKind.Probe;
+
+    public override string ToString() => $"{Kind} {From} -> {To}" + (Document is null ? "" : " " + Document);
+}
