@@ -92,7 +92,8 @@ public sealed class BridgeConfigReaderTests
                   "y.test": { "Protocol": "sip", "Route": "sips:proxy.y.test", "TrustedAddresses": [ "127.0.0.1", "::1" ] }
                 },
                 "Peerings": [ { "Domains": [ "x.test", "Y.test" ], "Services": [ "message", "presence", "chat", "groupchat", "filetransfer" ] } ],
-                "Logging": { "LogBodies": true }
+                "Logging": { "LogBodies": true },
+                "Storage": { "Path": "/var/lib/bridge/state.db", "FlushIntervalMilliseconds": 50 }
               }
             }
             """), []);
@@ -110,6 +111,29 @@ public sealed class BridgeConfigReaderTests
         CollectionAssert.AreEqual(new[] { "x.test", "y.test" }, config.Peerings[0].Domains.ToArray());
         Assert.HasCount(5, config.Peerings[0].Services);
         Assert.IsTrue(config.Logging.LogBodies);
+        Assert.AreEqual(new StorageSettings("/var/lib/bridge/state.db", 50), config.Storage);
+    }
+
+    [TestMethod]
+    public void Storage_defaults_to_a_file_in_the_working_directory()
+    {
+        var config = BridgeConfigReader.Read(Memory(ValidValues()), []);
+        Assert.IsNotNull(config);
+        Assert.AreEqual(new StorageSettings(StorageSettings.DefaultPath, 200), config.Storage);
+        Assert.IsFalse(config.Storage.IsInMemory);
+    }
+
+    [TestMethod]
+    public void Bad_storage_values_are_named()
+    {
+        var values = ValidValues();
+        values["Bridge:Storage:Path"] = " ";
+        values["Bridge:Storage:FlushIntervalMilliseconds"] = "0";
+        var errors = new List<string>();
+
+        Assert.IsNull(BridgeConfigReader.Read(Memory(values), errors));
+        Assert.IsTrue(errors.Any(e => e.StartsWith("Bridge:Storage:Path", StringComparison.Ordinal)), string.Join(" | ", errors));
+        Assert.IsTrue(errors.Any(e => e.StartsWith("Bridge:Storage:FlushIntervalMilliseconds", StringComparison.Ordinal)), string.Join(" | ", errors));
     }
 
     [TestMethod]

@@ -29,6 +29,7 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
     private readonly ILogger<SqliteSubscriptionStore> _logger;
     private readonly Channel<Change> _queue = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _openGate = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
     private SqliteConnection? _connection;
     private Task? _writer;
 
@@ -87,6 +88,7 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        await _closing.CancelAsync().ConfigureAwait(false); // no batching wait on the way out
         if (_writer is not null)
         {
             await _writer.ConfigureAwait(false);
@@ -96,6 +98,7 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
         _openGate.Dispose();
+        _closing.Dispose();
     }
 
     private void Enqueue(Change change)
@@ -107,7 +110,19 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
         }
         if (_writer is null)
         {
-            _ = OpenAsync(CancellationToken.None); // starts the writer; errors are logged there
+            _ = OpenInBackgroundAsync();
+        }
+    }
+
+    private async Task OpenInBackgroundAsync()
+    {
+        try
+        {
+            await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(e, "Cannot open the subscription store {Path}; subscriptions will not survive a restart", _path);
         }
     }
 
@@ -159,7 +174,7 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
             {
                 try
                 {
-                    await Task.Delay(_flushInterval).ConfigureAwait(false);
+                    await Task.Delay(_flushInterval, _closing.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
