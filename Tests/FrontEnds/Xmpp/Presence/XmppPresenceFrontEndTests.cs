@@ -204,6 +204,8 @@ public sealed class XmppPresenceFrontEndTests
         await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", "error", "err1",
             new XElement(S + "error", new XAttribute("type", "cancel"), new XElement(Errors + "item-not-found"))));
         await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", "unavailable", "off1"));
+        // Malformed, but an unavailable all the same: still no error back.
+        await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", "unavailable", "off2", new XElement(S + "priority", "999")));
         await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", id: "on1"));
         var reply = await AtProsodyAsync();
         await SipEventAsync(1);
@@ -330,6 +332,22 @@ public sealed class XmppPresenceFrontEndTests
         Assert.AreEqual("unavailable", (string?)stanza.Attribute("type"));
         Assert.AreEqual("back Monday", stanza.Element(S + "status")?.Value);
         Assert.IsFalse(_atProsody.Reader.TryRead(out _));
+    }
+
+    [TestMethod]
+    public async Task WhenTheXmppWatcherUnsubscribesTheAnnouncedResourcesAreRetracted()
+    {
+        await _frontEnd.DeliverPresenceAsync(new PresenceEvent(PresenceEventKind.Notify, Bob, Alice, new PresenceDocument(Bob, [PresenceSource.Online("desk")])), Guard());
+        await AtProsodyAsync();
+
+        await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", "unsubscribe", "u1"));
+        var retraction = await AtProsodyAsync();
+        var routed = await SipEventAsync(0);
+
+        Assert.AreEqual(PresenceEventKind.Unsubscribe, routed.Kind);
+        Assert.AreEqual("bob@b.test/desk", (string?)retraction.Attribute("from"));
+        Assert.AreEqual("alice@a.test", (string?)retraction.Attribute("to"));
+        Assert.AreEqual("unavailable", (string?)retraction.Attribute("type"));
     }
 
     [TestMethod]
