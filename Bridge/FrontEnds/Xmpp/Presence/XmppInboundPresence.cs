@@ -104,7 +104,9 @@ public sealed class XmppInboundPresence
                 return;
             }
             // RFC 6121 §4.4: presence is per resource; RFC 8048 §6: a NOTIFY carries the whole
-            // presentity, so the other resources this watcher was told about come along.
+            // presentity, so the other resources this watcher was told about come along. No await
+            // precedes this line on this path, and the front-end starts each stanza's handling in
+            // stream order, so the cache sees a resource's changes in the order they were sent.
             var sources = _cache.ApplyInbound(from.Bare, to.Bare, source);
             presence = new PresenceEvent(PresenceEventKind.Notify, from.Bare, to.Bare, new PresenceDocument(from.Bare, sources));
         }

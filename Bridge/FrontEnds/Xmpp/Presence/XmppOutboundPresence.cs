@@ -114,6 +114,9 @@ public sealed class XmppOutboundPresence
             .Where(s => s.Availability == PresenceAvailability.Available)
             .Select(s => s.Id)
             .ToHashSet(StringComparer.Ordinal);
+        // Recorded before the stanzas are written (no await before this line), so that two notifications
+        // for the same pair compare against each other in the order they were handed to us. A failed
+        // write leaves resources recorded that the watcher never saw; retracting those later is harmless.
         var announced = _cache.ReplaceAnnounced(presentity, watcher.Bare, available);
 
         var stanzas = new List<XElement>();
