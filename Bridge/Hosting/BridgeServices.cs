@@ -1,6 +1,7 @@
 using System.Net;
 using Bridge.FrontEnds.Sip;
 using Bridge.FrontEnds.Xmpp;
+using Bridge.FrontEnds.Xmpp.Presence;
 using Bridge.Hosting.Configuration;
 using Bridge.Hosting.Storage;
 using Bridge.Mapping.Configuration;
@@ -50,6 +51,7 @@ public static class BridgeServices
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IXmppPresenceCache, InMemoryXmppPresenceCache>();
         services.AddSingleton<XmppFrontEnd>();
 
         services.AddSingleton<IFrontEnd>(sp => sp.GetRequiredService<SipFrontEnd>());

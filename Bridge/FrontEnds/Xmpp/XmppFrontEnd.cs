@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Bridge.FrontEnds.Xmpp.Presence;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
@@ -20,14 +21,24 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
     private readonly Lazy<MessageRouter> _router;
     private readonly SentMessageLedger _sent;
     private readonly ILogger<XmppFrontEnd> _logger;
+    private readonly XmppOutboundPresence _presenceOut;
+    private readonly XmppInboundPresence _presenceIn;
     private readonly CancellationTokenSource _stopping = new();
 
-    public XmppFrontEnd(XmppServer server, Lazy<MessageRouter> router, TimeProvider time, ILogger<XmppFrontEnd> logger)
+    public XmppFrontEnd(
+        XmppServer server,
+        Lazy<MessageRouter> router,
+        Lazy<PresenceRouter> presenceRouter,
+        IXmppPresenceCache presenceCache,
+        TimeProvider time,
+        ILogger<XmppFrontEnd> logger)
     {
         _server = server;
         _router = router;
         _logger = logger;
         _sent = new SentMessageLedger(time, TimeSpan.FromMinutes(10), capacity: 200_000);
+        _presenceOut = new XmppOutboundPresence(presenceCache, server.SendAsync, logger);
+        _presenceIn = new XmppInboundPresence(presenceRouter, presenceCache, _presenceOut, server.SendAsync, logger);
     }
 
     public DomainProtocol Protocol => DomainProtocol.Xmpp;
@@ -71,9 +82,9 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
         await SendErrorAsync(original, XmppConditions.ToXmpp(report.Error.Failure), report.Error.Text, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Presence towards XMPP users: not wired yet.</summary>
+    /// <summary>Presence and subscription events for XMPP users, as presence stanzas (see <see cref="XmppOutboundPresence"/>).</summary>
     public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct) =>
-        Task.FromResult(DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, "presence is not bridged yet"));
+        _presenceOut.DeliverAsync(presence, ct);
 
     private Task OnStanzaAsync(XElement stanza)
     {
@@ -90,6 +101,9 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
             {
                 case "message":
                     await HandleMessageAsync(stanza).ConfigureAwait(false);
+                    break;
+                case "presence":
+                    await _presenceIn.HandleAsync(stanza, _stopping.Token).ConfigureAwait(false);
                     break;
                 case "iq" when (string?)stanza.Attribute("type") is "get" or "set":
                     // RFC 6120 §8.2.3: every get/set must be answered; nothing is offered yet.
