@@ -11,7 +11,7 @@ public sealed class BridgeProcess : IAsyncDisposable
     public static readonly IPEndPoint XmppEndPoint = new(PeerServers.BridgeAddress, 5269);
     public static readonly IPEndPoint SipEndPoint = new(PeerServers.BridgeAddress, 5060);
 
-    private readonly ManagedProcess _process;
+    private ManagedProcess _process;
 
     private BridgeProcess(ManagedProcess process, string configFile)
     {
@@ -32,7 +32,14 @@ public sealed class BridgeProcess : IAsyncDisposable
 
     public int? ExitCode => _process.ExitCode;
 
-    /// <summary>Writes peers/bridge.json, rendered, into the directory; returns its path.</summary>
+    /// <summary>Bridge:Storage:Path of a config written by WriteConfigAsync into the directory.</summary>
+    public static string StoragePath(string directory) => Path.Combine(directory, "bridge.db");
+
+    /// <summary>
+    /// Writes peers/bridge.json, rendered, into the directory; returns its path. The
+    /// subscription store (Bridge:Storage:Path) is StoragePath(directory), so a restarted
+    /// bridge with the same config finds the subscriptions again.
+    /// </summary>
     public static async Task<string> WriteConfigAsync(string directory)
     {
         var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "bridge.json")).ConfigureAwait(false);
@@ -40,11 +47,32 @@ public sealed class BridgeProcess : IAsyncDisposable
         await File.WriteAllTextAsync(path, PeerServers.Render(template, new Dictionary<string, string>
         {
             ["DIALBACK_SECRET"] = Guid.NewGuid().ToString("N"),
+            ["WORK_DIR"] = directory,
         })).ConfigureAwait(false);
         return path;
     }
 
     public static async Task<BridgeProcess> StartAsync(string configFile, string logFile, TimeSpan? readyTimeout = null)
+    {
+        var process = await LaunchAsync(configFile, logFile, readyTimeout).ConfigureAwait(false);
+        return new BridgeProcess(process, configFile);
+    }
+
+    /// <summary>
+    /// Kills the bridge hard (SIGKILL: no shutdown code runs, as in a crash), then starts it
+    /// again with the same config (so the same storage file) and log file, and waits until
+    /// it accepts on both ports again.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan? readyTimeout = null)
+    {
+        var logFile = _process.LogFile;
+        await _process.KillAsync().ConfigureAwait(false);
+        await _process.DisposeAsync().ConfigureAwait(false);
+        File.AppendAllText(logFile, $"# {DateTime.UtcNow:O} harness: bridge killed (SIGKILL), restarting\n");
+        _process = await LaunchAsync(ConfigFile, logFile, readyTimeout).ConfigureAwait(false);
+    }
+
+    private static async Task<ManagedProcess> LaunchAsync(string configFile, string logFile, TimeSpan? readyTimeout)
     {
         if (!File.Exists(DllPath))
         {
@@ -62,7 +90,6 @@ public sealed class BridgeProcess : IAsyncDisposable
         var process = ManagedProcess.Start("bridge", dotnet, [DllPath, "--config", configFile], logFile,
             workingDirectory: AppContext.BaseDirectory,
             environment: new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Production" });
-        var bridge = new BridgeProcess(process, configFile);
         try
         {
             await TcpProbe.WaitUntilAcceptingAsync(process, [XmppEndPoint, SipEndPoint],
@@ -70,10 +97,10 @@ public sealed class BridgeProcess : IAsyncDisposable
         }
         catch
         {
-            await bridge.DisposeAsync().ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return bridge;
+        return process;
     }
 
     public string Tail(int lines = 60) => _process.Tail(lines);

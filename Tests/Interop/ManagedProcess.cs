@@ -175,6 +175,18 @@ public sealed class ManagedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL of the PID's process tree, as in a crash; waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        WriteLog($"# {Name}: SIGKILL by the harness");
+        KillNow();
+        await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        lock (LiveLock)
+        {
+            Live.Remove(this);
+        }
+    }
+
     /// <summary>The last lines of this process's log, for failure messages.</summary>
     public string Tail(int lines = 40) => LogTail.Of(LogFile, lines);
 

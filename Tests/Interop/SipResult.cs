@@ -10,6 +10,10 @@ public sealed record SipResult(int ExitCode, IReadOnlyList<SipTraceEntry> Trace,
     /// <summary>The last final (>= 200) response received, or null if none came.</summary>
     public int? FinalStatus => Statuses.Where(s => s >= 200).Select(s => (int?)s).LastOrDefault();
 
+    /// <summary>SIP-ETag of the last 2xx received (RFC 3903: the publication's entity tag), or null.</summary>
+    public string? ETag =>
+        Trace.LastOrDefault(e => e.Received && e.StatusCode is >= 200 and < 300)?.Header("SIP-ETag");
+
     public override string ToString() =>
         $"sipp exit {ExitCode}, statuses [{string.Join(", ", Statuses)}]\n" + string.Join('\n', Trace) + "\n" + Log;
 }

@@ -83,6 +83,87 @@ public sealed class SipTestClient
         return await RunUacAsync(name, scenarioFile, message.Target, message.LocalAddress, args).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// PUBLISHes presence for user@b.test at Kamailio (digest auth). The result's ETag names
+    /// the publication, for a modification (SipPublication.ETag) or UnpublishAsync.
+    /// </summary>
+    public async Task<SipResult> PublishAsync(SipPublication publication)
+    {
+        ArgumentNullException.ThrowIfNull(publication);
+        var scenarioFile = Path.Combine(ScenarioDirectory, "publish.xml");
+        if (publication.ETag is null)
+        {
+            // An initial publication carries no SIP-If-Match.
+            var lines = (await File.ReadAllLinesAsync(scenarioFile).ConfigureAwait(false))
+                .Where(l => !l.TrimStart().StartsWith("SIP-If-Match: [etag]", StringComparison.Ordinal));
+            scenarioFile = Path.Combine(LogDirectory, UniqueName("publish") + ".xml");
+            await File.WriteAllLinesAsync(scenarioFile, lines).ConfigureAwait(false);
+        }
+        return await RunUacAsync("publish", scenarioFile, PeerServers.SipEndPoint, IPAddress.Loopback,
+            ["-au", publication.User, "-ap", publication.Password,
+             "-key", "user", publication.User, "-key", "domain", TestAccounts.SipDomain,
+             "-key", "expires", publication.Expires.ToString(CultureInfo.InvariantCulture),
+             "-key", "basic", publication.Basic, "-key", "lang", publication.Lang,
+             "-key", "note", System.Security.SecurityElement.Escape(publication.Note),
+             "-key", "activity", publication.Activity, "-key", "tuple", publication.TupleId,
+             "-key", "etag", publication.ETag ?? ""]).ConfigureAwait(false);
+    }
+
+    /// <summary>Withdraws a publication: PUBLISH with Expires: 0 and SIP-If-Match (sipp/unpublish.xml).</summary>
+    public Task<SipResult> UnpublishAsync(string user, string password, string etag) =>
+        RunUacAsync("unpublish", "unpublish.xml", PeerServers.SipEndPoint, IPAddress.Loopback,
+            ["-au", user, "-ap", password,
+             "-key", "user", user, "-key", "domain", TestAccounts.SipDomain, "-key", "etag", etag]);
+
+    /// <summary>
+    /// Starts a background presence watcher (sipp/subscribe.xml) that SUBSCRIBEs once and
+    /// answers every NOTIFY with 200 until disposed or its Lifetime ends.
+    /// </summary>
+    public async Task<SipSubscriber> StartSubscriberAsync(SipSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var local = subscription.LocalAddress;
+        var port = TcpProbe.FreeUdpPort(local);
+        var name = UniqueName("subscribe");
+        var trace = Path.Combine(LogDirectory, name + ".msg");
+        var contactUser = subscription.FromUri.StartsWith("sip:", StringComparison.Ordinal) && subscription.FromUri.Contains('@', StringComparison.Ordinal)
+            ? subscription.FromUri[4..subscription.FromUri.IndexOf('@', StringComparison.Ordinal)]
+            : "watcher";
+        var args = new List<string>
+        {
+            subscription.Target.ToString(),
+            "-sf", Path.Combine(ScenarioDirectory, "subscribe.xml"),
+            "-i", local.ToString(), "-p", port.ToString(CultureInfo.InvariantCulture),
+            "-t", "u1", "-m", "1", "-nostdin",
+            "-timeout", ((int)Math.Ceiling(subscription.Lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s",
+            // An unexpected message must not make sipp send anything of its own.
+            "-default_behaviors", "none",
+            "-trace_msg", "-message_file", trace,
+            "-trace_err", "-error_file", Path.Combine(LogDirectory, name + ".err"),
+            "-key", "from_uri", subscription.FromUri, "-key", "to_uri", subscription.ToUri,
+            "-key", "contact_user", contactUser,
+            "-key", "expires", subscription.Expires.ToString(CultureInfo.InvariantCulture),
+        };
+        if (subscription.AuthUser is not null)
+        {
+            args.AddRange(["-au", subscription.AuthUser, "-ap", subscription.AuthPassword ?? ""]);
+        }
+        var process = ManagedProcess.Start($"sipp subscriber {subscription.FromUri}", "/usr/bin/sipp", args,
+            Path.Combine(LogDirectory, name + ".log"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!TcpProbe.UdpPortInUse(local, port))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var tail = process.Tail();
+                await process.DisposeAsync().ConfigureAwait(false);
+                throw new InteropSetupException($"sipp subscriber did not bind udp {local}:{port}\n{tail}");
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+        return new SipSubscriber(process, new IPEndPoint(local, port), trace, subscription);
+    }
+
     private async Task<SipResult> RunUacAsync(string name, string scenario, IPEndPoint target, IPAddress local, IEnumerable<string> extra)
     {
         name = UniqueName(name);

@@ -22,6 +22,7 @@ public sealed record SipTraceEntry(
         ["m"] = "Contact",
         ["e"] = "Content-Encoding",
         ["k"] = "Supported",
+        ["o"] = "Event",
     };
 
     public bool IsRequest => !StartLine.StartsWith("SIP/2.0 ", StringComparison.Ordinal);
@@ -40,6 +41,12 @@ public sealed record SipTraceEntry(
         Headers.Where(h => string.Equals(Canonical(h.Key), Canonical(name), StringComparison.OrdinalIgnoreCase))
             .Select(h => h.Value)
             .FirstOrDefault();
+
+    /// <summary>The Subscription-State header (RFC 6665), e.g. "active;expires=600", or null.</summary>
+    public string? SubscriptionState => Header("Subscription-State");
+
+    /// <summary>The Subscription-State value without parameters: active, pending, terminated.</summary>
+    public string? SubscriptionStateValue => SubscriptionState?.Split(';')[0].Trim().ToLowerInvariant();
 
     private static string Canonical(string name) => CompactForms.TryGetValue(name, out var full) ? full : name;
 

@@ -23,6 +23,21 @@ public sealed record XmppEvent(
     public const string Error = "error";
     public const string AuthFailed = "auth_failed";
     public const string Disconnected = "disconnected";
+    public const string Presence = "presence";
+    public const string PresenceSent = "presence_sent";
+
+    /// <summary>Presence events: away, chat, dnd, xa, or null (plain available).</summary>
+    public string? Show { get; init; }
+
+    /// <summary>Presence events: the first &lt;status/&gt; text.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>Presence events: the &lt;priority/&gt; text, null when absent.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>A presence stanza (any type: available, unavailable, subscribe, ...) from the JID.</summary>
+    public bool IsPresenceFrom(string bareJid, string? type = null) =>
+        Kind == Presence && IsFrom(bareJid) && (type is null || string.Equals(Type, type, StringComparison.Ordinal));
 
     /// <summary>True when From is the bare JID or one of its full JIDs.</summary>
     public bool IsFrom(string bareJid) =>
@@ -38,7 +53,12 @@ public sealed record XmppEvent(
             root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return new XmppEvent(
             Get("event") ?? "unknown", Get("from"), Get("to"), Get("id"), Get("type"), Get("body"),
-            Get("subject"), Get("lang"), Get("thread"), Get("condition"), Get("text"), Get("jid"), line);
+            Get("subject"), Get("lang"), Get("thread"), Get("condition"), Get("text"), Get("jid"), line)
+        {
+            Show = Get("show"),
+            Status = Get("status"),
+            Priority = Get("priority"),
+        };
     }
 
     public override string ToString() => Raw;

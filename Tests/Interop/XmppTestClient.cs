@@ -72,6 +72,41 @@ public sealed class XmppTestClient : IAsyncDisposable
         await _process.StandardInput.FlushAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends presence: broadcast, or directed when to is given. show: away, chat, dnd, xa or
+    /// null; unavailable sends type='unavailable'.
+    /// </summary>
+    public Task SendPresenceAsync(string? show = null, string? status = null, string? lang = null,
+        int? priority = null, string? to = null, bool unavailable = false) =>
+        WriteCommandAsync(new Dictionary<string, object?>
+        {
+            ["cmd"] = "presence",
+            ["show"] = show,
+            ["status"] = status,
+            ["lang"] = lang,
+            ["priority"] = priority,
+            ["to"] = to,
+            ["type"] = unavailable ? "unavailable" : null,
+        });
+
+    /// <summary>Sends a subscription stanza: type is subscribe, subscribed, unsubscribe or unsubscribed.</summary>
+    public Task SendSubscriptionAsync(string to, string type) =>
+        WriteCommandAsync(new Dictionary<string, object?> { ["cmd"] = "subscription", ["to"] = to, ["type"] = type });
+
+    /// <summary>Presence stanzas received so far from the bare JID (or its full JIDs).</summary>
+    public IReadOnlyList<XmppEvent> PresencesFrom(string bareJid) =>
+        [.. Events.Where(e => e.IsPresenceFrom(bareJid))];
+
+    /// <summary>The first presence from the bare JID (any resource) matching the predicate, or null.</summary>
+    public Task<XmppEvent?> WaitForPresenceAsync(string bareJid, Func<XmppEvent, bool> predicate, TimeSpan timeout) =>
+        _events.WaitForAsync(e => e.IsPresenceFrom(bareJid) && predicate(e), timeout);
+
+    private async Task WriteCommandAsync(Dictionary<string, object?> command)
+    {
+        await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(command)).ConfigureAwait(false);
+        await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+    }
+
     /// <summary>The first matching event, or null after the timeout.</summary>
     public Task<XmppEvent?> WaitForAsync(Func<XmppEvent, bool> predicate, TimeSpan timeout) =>
         _events.WaitForAsync(predicate, timeout);

@@ -6,6 +6,12 @@ Usage: xmpp_client.py JID PASSWORD [HOST [PORT]]
 stdin:  one JSON command per line
         {"cmd":"send","to":"bob@b.test","body":"hi","subject":"s","lang":"fr",
          "thread":"t1","type":"normal","id":"m1"}
+        {"cmd":"presence","show":"away","status":"at lunch","lang":"en","priority":5}
+            broadcast presence; "to" makes it directed; "type":"unavailable" goes offline.
+            show is one of away, chat, dnd, xa (none = available).
+        {"cmd":"subscription","to":"bob@b.test","type":"subscribe"}
+            type: subscribe, subscribed, unsubscribe or unsubscribed. Nothing is ever
+            answered automatically: the test sends subscribed/unsubscribed itself.
         {"cmd":"quit"}
 stdout: one JSON event per line
         {"event":"connected","jid":"alice@a.test/..."}
@@ -14,6 +20,10 @@ stdout: one JSON event per line
         {"event":"message","from":..,"to":..,"id":..,"type":..,"body":..,"subject":..,
          "lang":..,"thread":..}
         {"event":"error","from":..,"id":..,"error_type":..,"condition":..,"text":..}
+        {"event":"presence","from":..,"to":..,"type":..,"show":..,"status":..,"lang":..,
+         "priority":..}  for every presence stanza received (type "available" when absent;
+         priority as a string, null when absent)
+        {"event":"presence_sent","to":..,"type":..}
         {"event":"disconnected"}
         {"event":"bad_command","reason":..}
 """
@@ -53,8 +63,9 @@ def message_lang(msg):
 class TestClient(ClientXMPP):
     def __init__(self, jid, password):
         super().__init__(jid, password)
-        # The tests check presence and subscriptions explicitly later; never auto-answer.
-        self.auto_authorize = False
+        # The tests check presence and subscriptions explicitly; never auto-answer. None, not
+        # False: False makes slixmpp refuse every request with "unsubscribed".
+        self.auto_authorize = None
         self.auto_subscribe = False
         # Loopback test servers run without TLS.
         self["feature_mechanisms"].unencrypted_plain = True
@@ -63,6 +74,7 @@ class TestClient(ClientXMPP):
         self.add_event_handler("disconnected", self.on_disconnected)
         self.add_event_handler("message", self.on_message)
         self.add_event_handler("message_error", self.on_message_error)
+        self.add_event_handler("presence", self.on_presence)
         # Commands that arrive before the session is up wait for it.
         self.pending = []
         self.session_up = False
@@ -100,6 +112,23 @@ class TestClient(ClientXMPP):
                 "condition": none_if_empty(error["condition"]),
                 "text": none_if_empty(error["text"])})
 
+    def on_presence(self, pres):
+        xml = pres.xml
+        ns = pres.namespace
+        status = xml.find("{%s}status" % ns)
+        show = xml.find("{%s}show" % ns)
+        priority = xml.find("{%s}priority" % ns)
+        lang = xml.attrib.get(XML_LANG)
+        if not lang and status is not None:
+            lang = status.attrib.get(XML_LANG)
+        emit("presence",
+             **{"from": str(pres["from"]), "to": str(pres["to"]),
+                "type": xml.attrib.get("type") or "available",
+                "show": none_if_empty(show.text if show is not None else None),
+                "status": none_if_empty(status.text if status is not None else None),
+                "lang": none_if_empty(lang),
+                "priority": none_if_empty(priority.text if priority is not None else None)})
+
     def run_command(self, command):
         name = command.get("cmd")
         if not self.session_up and name != "quit":
@@ -117,6 +146,26 @@ class TestClient(ClientXMPP):
                 msg["id"] = command["id"]
             msg.send()
             emit("sent", id=msg["id"])
+        elif name == "presence":
+            ptype = command.get("type") or None
+            if ptype not in (None, "unavailable"):
+                emit("bad_command", reason=f"presence type {ptype!r}: use subscription for that")
+                return
+            pres = self.make_presence(pshow=command.get("show") or None,
+                                      pstatus=command.get("status") or None,
+                                      ppriority=command.get("priority"),
+                                      pto=command.get("to") or None, ptype=ptype)
+            if command.get("lang"):
+                pres.xml.set(XML_LANG, command["lang"])
+            pres.send()
+            emit("presence_sent", to=command.get("to"), type=ptype or "available")
+        elif name == "subscription":
+            ptype = command.get("type")
+            if ptype not in ("subscribe", "subscribed", "unsubscribe", "unsubscribed") or not command.get("to"):
+                emit("bad_command", reason=f"subscription needs to and a type, got {ptype!r}")
+                return
+            self.make_presence(pto=command["to"], ptype=ptype).send()
+            emit("presence_sent", to=command["to"], type=ptype)
         elif name == "quit":
             self.disconnect()
         else:
