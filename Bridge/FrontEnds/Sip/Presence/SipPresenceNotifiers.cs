@@ -173,9 +173,8 @@ public sealed class SipPresenceNotifiers : IDisposable
         }
         var watch = Register(notifier, watcher, presentity);
         _logger.LogInformation("Presence subscription sip->xmpp {Watcher} -> {Presentity}: pending", watcher, presentity);
-        // §4.2.1.2: a NOTIFY follows every accepted SUBSCRIBE. Pending carries no body: nothing may be disclosed
-        // before the presentity authorizes the watcher (RFC 3856 §6.6 leaves the pending document to policy).
-        await SendNotifyAsync(watch, _stopping).ConfigureAwait(false);
+        // Routed before the first NOTIFY goes out so that a quick unsubscribe from the watcher cannot reach XMPP
+        // before this subscribe does; an XMPP answer arriving meanwhile only makes that NOTIFY say active.
         var result = await _router.Value.RouteAsync(subscribe, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
         if (result.Error is { } error)
         {
@@ -183,7 +182,11 @@ public sealed class SipPresenceNotifiers : IDisposable
             var reason = error.IsPolicyRefusal || error.Failure is DeliveryFailure.ItemNotFound or DeliveryFailure.RemoteServerNotFound
                 ? SipSubscriptionReasons.NoResource : SipSubscriptionReasons.Probation;
             await EndAsync(watch, reason, routeUnsubscribe: false, _stopping).ConfigureAwait(false);
+            return;
         }
+        // §4.2.1.2: a NOTIFY follows every accepted SUBSCRIBE. Pending carries no body: nothing may be disclosed
+        // before the presentity authorizes the watcher (RFC 3856 §6.6 leaves the pending document to policy).
+        await SendNotifyAsync(watch, _stopping).ConfigureAwait(false);
     }
 
     public void Dispose()
