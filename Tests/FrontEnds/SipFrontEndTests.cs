@@ -6,6 +6,7 @@ using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
 using Bridge.Mapping.Policy;
 using Bridge.Mapping.Routing;
+using Bridge.Mapping.Storage;
 using Bridge.Sip;
 using Bridge.Tests.Mapping.Configuration;
 using Bridge.Tests.Mapping.Routing;
@@ -43,7 +44,10 @@ public sealed class SipFrontEndTests
         _bridgeStack = new SipStack(new SipStackOptions([loopback], new SipParserLimits()), TimeProvider.System, NullLogger<SipStack>.Instance);
         _xmpp = new FakeFrontEnd(DomainProtocol.Xmpp) { AnswerAsynchronously = true };
         MessageRouter? router = null;
-        _frontEnd = new SipFrontEnd(_bridgeStack, _config, new Lazy<MessageRouter>(() => router!), NullLogger<SipFrontEnd>.Instance);
+        PresenceRouter? presenceRouter = null;
+        _frontEnd = new SipFrontEnd(_bridgeStack, _config, new Lazy<MessageRouter>(() => router!), new Lazy<PresenceRouter>(() => presenceRouter!),
+            new InMemorySubscriptionStore(), TimeProvider.System, NullLogger<SipFrontEnd>.Instance);
+        presenceRouter = new PresenceRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], NullLogger<PresenceRouter>.Instance);
         router = new MessageRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance);
         await _frontEnd.StartAsync(CancellationToken.None);
         _bridge = _bridgeStack.BoundEndPoints[0];

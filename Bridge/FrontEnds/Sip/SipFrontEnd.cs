@@ -1,10 +1,10 @@
-using System.Net;
-using System.Text;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
 using Bridge.Mapping.Presence;
+using Bridge.FrontEnds.Sip.Presence;
 using Bridge.Mapping.Routing;
+using Bridge.Mapping.Storage;
 using Bridge.Sip;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,34 +18,50 @@ namespace Bridge.FrontEnds.Sip;
 /// </summary>
 public sealed class SipFrontEnd : IFrontEnd, IHostedService
 {
-    private const string Allow = "MESSAGE, OPTIONS";
+    private const string Allow = "MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY";
 
     private readonly SipStack _stack;
     private readonly IBridgeConfigSource _config;
     private readonly Lazy<MessageRouter> _router;
+    private readonly ISubscriptionStore _store;
     private readonly ILogger<SipFrontEnd> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SipPeerSender _sender;
+    private readonly SipPresenceSubscriptions _subscriptions;
+    private readonly SipPresenceNotifiers _notifiers;
 
-    public SipFrontEnd(SipStack stack, IBridgeConfigSource config, Lazy<MessageRouter> router, ILogger<SipFrontEnd> logger)
+    public SipFrontEnd(SipStack stack, IBridgeConfigSource config, Lazy<MessageRouter> router, Lazy<PresenceRouter> presenceRouter,
+        ISubscriptionStore store, TimeProvider time, ILogger<SipFrontEnd> logger)
     {
         _stack = stack;
         _config = config;
         _router = router;
+        _store = store;
         _logger = logger;
+        _sender = new SipPeerSender(stack, config);
+        _subscriptions = new SipPresenceSubscriptions(_sender, presenceRouter, store, time, logger, _stopping.Token);
+        _notifiers = new SipPresenceNotifiers(stack, config, _sender, presenceRouter, store, time, logger, _stopping.Token);
     }
 
     public DomainProtocol Protocol => DomainProtocol.Sip;
 
+    /// <summary>Starts the stack, then carries on the stored subscriptions (their NOTIFYs and SUBSCRIBEs need the stack).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _stack.RequestHandler = OnRequestAsync;
         await _stack.StartAsync(cancellationToken).ConfigureAwait(false);
+        var records = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        _subscriptions.Restore(records);
+        await _notifiers.RestoreAsync(records).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _stack.StopAsync(cancellationToken).ConfigureAwait(false);
+        _subscriptions.Dispose();
+        _notifiers.Dispose();
+        await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<DeliveryResult> DeliverMessageAsync(InstantMessage message, CancellationToken ct)
@@ -67,53 +83,28 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         _logger.LogInformation("Reported failure of {Id} ({Failure}) to {Sender}: {Outcome}", report.OriginalId, report.Error.Failure, report.OriginalSender, result.Delivered ? "sent" : result.Error!.Failure.ToString());
     }
 
-    /// <summary>Presence towards SIP users: not wired yet.</summary>
-    public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct) =>
-        Task.FromResult(DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, "presence is not bridged yet"));
+    /// <summary>Presence towards SIP users: watcher requests go to SIP subscribers, presentity answers to SIP notifiers.</summary>
+    public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        return presence.IsFromWatcher ? _subscriptions.DeliverAsync(presence, ct) : _notifiers.DeliverAsync(presence, ct);
+    }
 
     private static string DescribeFailure(DeliveryError error) =>
         error.Text is { Length: > 0 } text ? $"{error.Failure} ({text})" : error.Failure.ToString();
 
     private async Task<DeliveryResult> SendAsync(SipRequest request, string domainName, CancellationToken ct)
     {
-        if (!_config.Current.Domains.TryGetValue(domainName, out var domain) || domain.Route is not { } route)
+        var response = await _sender.SendAsync(request, domainName, ct).ConfigureAwait(false);
+        if (response is null)
         {
             return DeliveryResult.Fail(DeliveryFailure.RemoteServerNotFound, $"no SIP route for {domainName}");
         }
-        var destination = await ResolveAsync(route, ct).ConfigureAwait(false);
-        if (destination is null)
-        {
-            return DeliveryResult.Fail(DeliveryFailure.RemoteServerNotFound, $"cannot resolve {route.Host}");
-        }
-        var response = await _stack.SendRequestAsync(request, destination, ct).ConfigureAwait(false);
         if (response.StatusCode is >= 200 and < 300)
         {
             return DeliveryResult.Ok;
         }
         return DeliveryResult.Fail(SipErrorMapping.FromSipStatus(response.StatusCode), $"{response.StatusCode} {response.ReasonPhrase}", response.StatusCode);
-    }
-
-    private static async Task<SipEndPoint?> ResolveAsync(RouteTarget route, CancellationToken ct)
-    {
-        var transport = route.Transport switch
-        {
-            TransportKind.Tcp => SipTransport.Tcp,
-            TransportKind.Tls => SipTransport.Tls,
-            _ => SipTransport.Udp,
-        };
-        if (IPAddress.TryParse(route.Host, out var literal))
-        {
-            return new SipEndPoint(transport, new IPEndPoint(literal, route.Port));
-        }
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(route.Host, ct).ConfigureAwait(false);
-            return addresses.Length == 0 ? null : new SipEndPoint(transport, new IPEndPoint(addresses[0], route.Port));
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The stack runs each handler on its own task and answers 500 for one that ends without a final response.</summary>
@@ -139,9 +130,16 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
                     ok.Headers.Add("Accept", "text/plain");
                     await transaction.SendResponseAsync(ok).ConfigureAwait(false);
                     break;
+                case "SUBSCRIBE":
+                    await _notifiers.HandleSubscribeAsync(transaction).ConfigureAwait(false);
+                    break;
+                case "NOTIFY":
+                    var status = await _subscriptions.HandleNotifyAsync(request).ConfigureAwait(false);
+                    await RespondAsync(transaction, status, null, null).ConfigureAwait(false);
+                    break;
                 case "ACK":
                     break;
-                case "INVITE" or "SUBSCRIBE" or "NOTIFY" or "PUBLISH" or "REFER" or "INFO" or "UPDATE" or "PRACK" or "CANCEL" or "BYE" or "REGISTER":
+                case "INVITE" or "PUBLISH" or "REFER" or "INFO" or "UPDATE" or "PRACK" or "CANCEL" or "BYE" or "REGISTER":
                     var notAllowed = _stack.CreateResponse(request, 405);
                     notAllowed.Headers.Add("Allow", Allow);
                     await transaction.SendResponseAsync(notAllowed).ConfigureAwait(false);
@@ -197,7 +195,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         await RespondAsync(transaction, status, null, error.Text ?? error.Failure.ToString()).ConfigureAwait(false);
     }
 
-    /// <summary>Errors carry a human reason in a Warning header (RFC 3261 §20.43, code 399 = miscellaneous).</summary>
+    /// <summary>Errors carry a human reason in a Warning header (RFC 3261 §20.43).</summary>
     private async Task RespondAsync(SipServerTransaction transaction, int status, string? reason, string? warning)
     {
         try
@@ -205,7 +203,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
             var response = _stack.CreateResponse(transaction.Request, status, reason);
             if (warning is not null)
             {
-                response.Headers.Add("Warning", $"399 bridge \"{Quote(warning)}\"");
+                SipWarnings.Add(response, warning);
             }
             await transaction.SendResponseAsync(response).ConfigureAwait(false);
         }
@@ -213,19 +211,5 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
         {
             _logger.LogDebug(e, "Could not send {Status} for {Method}", status, transaction.Request.Method);
         }
-    }
-
-    private static string Quote(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is '"' or '\\')
-            {
-                sb.Append('\\');
-            }
-            sb.Append(c is '\r' or '\n' ? ' ' : c);
-        }
-        return sb.ToString();
     }
 }

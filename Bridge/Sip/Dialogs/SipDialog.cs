@@ -118,6 +118,30 @@ public sealed class SipDialog
     }
 
     /// <summary>
+    /// Rebuilds a dialog from state saved earlier (e.g. across a process restart), so that requests continue the
+    /// SAME dialog: RFC 3261 §12 identifies it by Call-ID and tags only, and §12.2.1.1 requires the local CSeq to
+    /// keep increasing. Parties are name-addr values without tags.
+    /// </summary>
+    /// <exception cref="FormatException">A party, the remote target or a route is malformed.</exception>
+    public static SipDialog Restore(string callId, string localTag, string remoteTag, string localParty, string remoteParty,
+        string remoteTarget, IReadOnlyList<string> routeSet, string localContact, long? localCSeq, long? remoteCSeq)
+    {
+        ArgumentNullException.ThrowIfNull(routeSet);
+        var local = SipNameAddr.TryParse(localParty, out var l) ? l : throw new FormatException($"'{localParty}' is not a valid local party");
+        var remote = SipNameAddr.TryParse(remoteParty, out var r) ? r : throw new FormatException($"'{remoteParty}' is not a valid remote party");
+        if (!SipUri.TryParse(remoteTarget, out _))
+        {
+            throw new FormatException($"'{remoteTarget}' is not a valid remote target");
+        }
+        return new SipDialog(Require(callId, "Call-ID"), Require(localTag, "local tag"), remoteTag ?? string.Empty, local, remote,
+            remoteTarget, ValidRoutes([.. routeSet]), ContactUri(Require(localContact, "local Contact")))
+        {
+            LocalCSeq = localCSeq,
+            RemoteCSeq = remoteCSeq,
+        };
+    }
+
+    /// <summary>
     /// Builds the next in-dialog request (§12.2.1.1): To/From with the dialog tags, Call-ID, the next local CSeq,
     /// Max-Forwards, Contact on target refresh methods, and Request-URI plus Route headers from the route set
     /// (loose routing when the first route has ;lr, strict routing otherwise). Not for ACK or CANCEL.
