@@ -19,8 +19,11 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     public long SipUnknown { get; set; }
     public long SipFailures { get; set; }
     public long XmppStreamErrors { get; set; }
+    public PresenceResult? Presence { get; set; }
+    /// <summary>Why the presence phase did not run, when it did not.</summary>
+    public string PresenceNote { get; set; } = "not run";
 
-    public long TotalLost => WarmUp.Concat(Max).Concat(Latency).Concat(InfoLogging).Sum(r => r.Lost);
+    public long TotalLost => WarmUp.Concat(Max).Concat(Latency).Concat(InfoLogging).Sum(r => r.Lost) + (Presence?.Lost ?? 0);
 
     public double MedianRate(string label, string direction) => Median(Max.Where(r => r.Label == label && r.Direction == direction).Select(r => r.MessagesPerSecond));
 
@@ -81,7 +84,14 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         }
         w.WriteLine(string.Create(c, $"total lost (all phases incl. warm-up): {TotalLost}; arrivals for no tracked phase (late or retransmitted): XMPP {XmppUnknown}, SIP {SipUnknown}; XMPP stream errors: {XmppStreamErrors}"));
         w.WriteLine("errors = sender got a failure (SIP >= 300 or XMPP type='error'); err+deliv = of those, delivered anyway; lost = neither, after the drain");
-        w.WriteLine("presence updates/s: not measured (the bridge has no presence yet)");
+        if (Presence is { } presence)
+        {
+            presence.Print(w);
+        }
+        else
+        {
+            w.WriteLine($"presence: {PresenceNote}");
+        }
     }
 
     public object ToJson() => new
@@ -103,6 +113,35 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         SipUnknown,
         SipFailures,
         XmppStreamErrors,
-        PresenceUpdatesPerSecond = "not measured: no presence in the bridge yet",
+        Presence = Presence is { } p ? new
+        {
+            p.Requested,
+            p.Warmup,
+            p.Established,
+            p.EstablishErrors,
+            p.EstablishLost,
+            p.EstablishSeconds,
+            p.SubscriptionsPerSecond,
+            p.RssBeforeMiB,
+            p.RssAfterMiB,
+            p.BytesPerSubscriptionRss,
+            p.HeapBeforeMiB,
+            p.HeapAfterMiB,
+            p.BytesPerSubscriptionHeap,
+            p.MedianUpdatesPerSecond,
+            p.Updates,
+            p.AnsweredNotDelivered,
+            p.Unanswered,
+            p.InitialPresences,
+            p.SubscribesSeen,
+            p.Resubscribes,
+            p.NotifyFailures,
+            p.NotifyRetransmissions,
+            p.Mismatched,
+            p.OtherStanzas,
+            p.Unknown,
+            p.Note,
+        } : null,
+        PresenceNote = Presence is null ? PresenceNote : null,
     };
 }
