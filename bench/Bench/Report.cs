@@ -45,6 +45,13 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     {
         var c = CultureInfo.InvariantCulture;
         w.WriteLine();
+        if (options.PresenceOnly)
+        {
+            w.WriteLine($"Bridge bench, presence only: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench");
+            PrintPresence(w);
+            w.WriteLine(string.Create(c, $"total lost: {TotalLost}"));
+            return;
+        }
         w.WriteLine($"Bridge bench: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench; " +
             $"{options.Repetitions} reps of {options.Duration.TotalSeconds:F0} s, windows SIP {options.SipWindow} / XMPP {options.XmppWindow}");
         w.WriteLine(string.Create(c, $"{"measurement",-28} {"direction",-10} {"msg/s (median)",15} {"min..max",15} {"target",-22} {"lost",5} {"errors",6} {"err+deliv",9} {"CPU bridge/bench %",18}"));
@@ -84,12 +91,18 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         }
         w.WriteLine(string.Create(c, $"total lost (all phases incl. warm-up): {TotalLost}; arrivals for no tracked phase (late or retransmitted): XMPP {XmppUnknown}, SIP {SipUnknown}; XMPP stream errors: {XmppStreamErrors}"));
         w.WriteLine("errors = sender got a failure (SIP >= 300 or XMPP type='error'); err+deliv = of those, delivered anyway; lost = neither, after the drain");
+        PrintPresence(w);
+    }
+
+    private void PrintPresence(TextWriter w)
+    {
         if (Presence is { } presence)
         {
             presence.Print(w);
         }
         else
         {
+            w.WriteLine();
             w.WriteLine($"presence: {PresenceNote}");
         }
     }
