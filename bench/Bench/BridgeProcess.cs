@@ -109,7 +109,10 @@ internal sealed class BridgeProcess : IDisposable
     /// <summary>VmHWM: the peak resident set size, in MiB.</summary>
     public double PeakWorkingSetMiB() => ProcStatusKiB(Pid, "VmHWM:") / 1024.0;
 
-    public double WorkingSetMiB() => ProcStatusKiB(Pid, "VmRSS:") / 1024.0;
+    public double WorkingSetMiB() => WorkingSetMiB(Pid);
+
+    /// <summary>VmRSS of any process, in MiB.</summary>
+    public static double WorkingSetMiB(int pid) => ProcStatusKiB(pid, "VmRSS:") / 1024.0;
 
     private static long ProcStatusKiB(int pid, string field)
     {

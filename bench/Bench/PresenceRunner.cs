@@ -10,7 +10,7 @@ namespace Bridge.Bench;
 /// stanza reaches the watcher. Both use a window of outstanding requests and a bounded drain.
 /// </summary>
 internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPresenceServer server, PresenceBook book,
-    BridgeProcess bridge, Func<double>? heapMiB)
+    int bridgePid, Func<double>? heapMiB)
 {
     public const string Direction = "presence SIP->XMPP";
     private const int UpdateCapacity = 500_000;
@@ -33,7 +33,7 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
                 return r;
             }
             Thread.Sleep(Settle);
-            r.RssBeforeMiB = bridge.WorkingSetMiB();
+            r.RssBeforeMiB = BridgeProcess.WorkingSetMiB(bridgePid);
             r.HeapBeforeMiB = heapMiB?.Invoke() ?? double.NaN;
             if (n > warm)
             {
@@ -45,7 +45,7 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
                 }
                 Thread.Sleep(Settle);
             }
-            r.RssAfterMiB = bridge.WorkingSetMiB();
+            r.RssAfterMiB = BridgeProcess.WorkingSetMiB(bridgePid);
             r.HeapAfterMiB = heapMiB?.Invoke() ?? double.NaN;
             var held = server.HeldDialogs();
             if (held.Length == 0)
@@ -126,7 +126,7 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
     {
         var t = new Tracker(LoadRunner.NextPhase(), Direction, UpdateCapacity, options.PresenceWindow);
         server.StartUpdates(t, held);
-        var bridgeCpu0 = CpuClock.Seconds(bridge.Pid);
+        var bridgeCpu0 = CpuClock.Seconds(bridgePid);
         var benchCpu0 = CpuClock.Seconds(Environment.ProcessId);
         var retransmissions0 = server.Retransmissions;
         var drops0 = CpuClock.UdpReceiveBufferErrors();
@@ -145,7 +145,7 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
             Thread.Sleep(1);
         }
         var deliveredAtDeadline = t.DeliveredCount;
-        var bridgeCpu = CpuClock.Seconds(bridge.Pid) - bridgeCpu0;
+        var bridgeCpu = CpuClock.Seconds(bridgePid) - bridgeCpu0;
         var benchCpu = CpuClock.Seconds(Environment.ProcessId) - benchCpu0;
         WaitResolved(t);
         var drops = CpuClock.UdpReceiveBufferErrors() - drops0;

@@ -96,8 +96,32 @@ internal static class PresenceSelfCheck
             Check(false, "socket: " + e.Message);
         }
         fakeBridge.Dispose();
+        await LoopAsync(options);
         Console.WriteLine(s_failures == 0 ? "self-check: all passed" : $"self-check: {s_failures} failed");
         return s_failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>The whole presence phase against <see cref="FakePresenceBridge"/> (this process's RSS stands in for the bridge's).</summary>
+    private static async Task LoopAsync(BenchOptions options)
+    {
+        const int n = 600;
+        var o = options with { PresenceSubscriptions = n, PresenceWarmup = 100, Repetitions = 1, PresenceDuration = TimeSpan.FromSeconds(1), Drain = TimeSpan.FromSeconds(3) };
+        using var sip = new SipPeer(new IPEndPoint(o.PeerAddress, 0), new IPEndPoint(o.PeerAddress, 0), new IPEndPoint(o.BridgeAddress, 9));
+        using var fake = new FakePresenceBridge(o.BridgeAddress, sip.UasEndPoint, o.BridgeSecret);
+        using var xmpp = new XmppPeer(new IPEndPoint(o.PeerAddress, 0), fake.XmppEndPoint, o.PeerSecret, o.BridgeSecret);
+        var book = new PresenceBook(n);
+        using var server = new SipPresenceServer(n, sip.UasEndPoint, sip.SendFromUas);
+        sip.Presence = server;
+        xmpp.Presence = book;
+        await xmpp.ConnectAsync(TimeSpan.FromSeconds(5));
+        await fake.ConnectOutAsync(xmpp.ListenEndPoint, TimeSpan.FromSeconds(5));
+        var r = new PresenceRunner(o, xmpp, server, book, Environment.ProcessId, null).Run();
+        r.Print(Console.Out);
+        Check(r.Note is null, "loop: no note: " + r.Note);
+        Check(r.Established == n && r.EstablishLost == 0 && r.EstablishErrors == 0, "loop: all subscriptions established");
+        Check(r.InitialPresences == n && server.HeldDialogs().Length == n, "loop: initial presences and held dialogs");
+        Check(r.Updates.Count == 1 && r.Updates[0].Delivered > 0 && r.Lost == 0 && r.AnsweredNotDelivered == 0 && r.Unanswered == 0, "loop: updates delivered, none lost");
+        Check(!double.IsNaN(r.RssAfterMiB) && !double.IsNaN(r.EstablishSeconds), "loop: memory and time read");
     }
 
     private static string Subscribe(IPEndPoint bridge, string toTag, int expires, int cseq) =>

@@ -152,7 +152,7 @@ static async Task<PresenceResult> RunPresenceAsync(BenchOptions options, string 
     xmpp.Presence = book;
     await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
     Console.WriteLine($"presence phase: bridge PID {bridge.Pid}, {options.PresenceSubscriptions} subscriptions ({options.PresenceWarmup} warm-up), window {options.PresenceWindow}");
-    var result = new PresenceRunner(options, xmpp, server, book, bridge, gc is null ? null : gc.HeapAfterLastGcMiB).Run();
+    var result = new PresenceRunner(options, xmpp, server, book, bridge.Pid, gc is null ? null : gc.HeapAfterLastGcMiB).Run();
     if (gc is null)
     {
         result.Note = (result.Note is null ? "" : result.Note + "; ") + "managed heap " + unused.GcNote;

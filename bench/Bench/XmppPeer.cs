@@ -46,6 +46,8 @@ internal sealed class XmppPeer : IDisposable
         StartThread("xmpp-accept", AcceptLoop);
     }
 
+    public IPEndPoint ListenEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
     /// <summary>Stanzas for a phase nobody tracks any more, and stream errors or closes seen.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
