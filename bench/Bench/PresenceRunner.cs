@@ -124,7 +124,8 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
     /// <summary>Closed loop of NOTIFYs round robin over <paramref name="held"/> for <paramref name="duration"/>, then a drain.</summary>
     private PhaseResult Updates(string label, int[] held, TimeSpan duration, PresenceResult r)
     {
-        var t = new Tracker(LoadRunner.NextPhase(), Direction, UpdateCapacity, options.PresenceWindow);
+        // At most one outstanding NOTIFY per dialog, so a retransmission never carries an older CSeq than a newer one sent.
+        var t = new Tracker(LoadRunner.NextPhase(), Direction, UpdateCapacity, Math.Min(options.PresenceWindow, held.Length));
         server.StartUpdates(t, held);
         var bridgeCpu0 = CpuClock.Seconds(bridgePid);
         var benchCpu0 = CpuClock.Seconds(Environment.ProcessId);
