@@ -124,7 +124,7 @@ internal sealed class PresenceRunner(BenchOptions options, XmppPeer xmpp, SipPre
     /// <summary>Closed loop of NOTIFYs round robin over <paramref name="held"/> for <paramref name="duration"/>, then a drain.</summary>
     private PhaseResult Updates(string label, int[] held, TimeSpan duration, PresenceResult r)
     {
-        // At most one outstanding NOTIFY per dialog, so a retransmission never carries an older CSeq than a newer one sent.
+        // Round robin with a window no larger than the dialogs: a dialog seldom has two NOTIFYs outstanding (CSeq order on retransmission).
         var t = new Tracker(LoadRunner.NextPhase(), Direction, UpdateCapacity, Math.Min(options.PresenceWindow, held.Length));
         server.StartUpdates(t, held);
         var bridgeCpu0 = CpuClock.Seconds(bridgePid);
