@@ -30,6 +30,17 @@ internal sealed record BenchOptions
     public bool PerfMap { get; init; }
     /// <summary>With Serve: XMPP->SIP messages per second the XMPP peer sends (toward a sipp UAS).</summary>
     public double ServeXmppRate { get; init; }
+    /// <summary>Presence phase (own bridge run): subscriptions to hold (0 = skip the phase).</summary>
+    public int PresenceSubscriptions { get; init; } = 100_000;
+    /// <summary>Subscriptions made first, before the "before" memory reading.</summary>
+    public int PresenceWarmup { get; init; } = 1000;
+    /// <summary>Outstanding SUBSCRIBEs (awaiting `subscribed`) and NOTIFYs (awaiting their stanza) in the presence phase.</summary>
+    public int PresenceWindow { get; init; } = 128;
+    public TimeSpan PresenceDuration { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Runs only the presence phase (no message phases).</summary>
+    public bool PresenceOnly { get; init; }
+    /// <summary>Checks the bench's own presence logic (no bridge) and exits.</summary>
+    public bool SelfCheck { get; init; }
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench/Bench -- [options]
@@ -45,6 +56,12 @@ internal sealed record BenchOptions
           --perf-map            run the bridge with DOTNET_PerfMapEnabled=1 (for `perf record -g -p PID`)
           --serve S             sipp mode: run the bridge and only the synthetic XMPP peer for S seconds
           --xmpp-rate R         with --serve: also send R XMPP->SIP messages/s (for a sipp UAS)
+          --presence-subscriptions N  presence phase: subscriptions held (default 100000; 0 skips the phase)
+          --presence-warmup N   subscriptions made before the "before" memory reading (default 1000)
+          --presence-window N   outstanding SUBSCRIBEs / NOTIFYs in the presence phase (default 128)
+          --presence-duration S seconds per presence-update measurement (default 5; --reps of them)
+          --presence-only       run only the presence phase
+          --self-check          check the bench's presence logic against itself (no bridge) and exit
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -67,6 +84,12 @@ internal sealed record BenchOptions
                 "--perf-map" => o with { PerfMap = true },
                 "--serve" => o with { Serve = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--xmpp-rate" => o with { ServeXmppRate = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--presence-subscriptions" => o with { PresenceSubscriptions = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--presence-warmup" => o with { PresenceWarmup = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--presence-window" => o with { PresenceWindow = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--presence-duration" => o with { PresenceDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--presence-only" => o with { PresenceOnly = true },
+                "--self-check" => o with { SelfCheck = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };
         }

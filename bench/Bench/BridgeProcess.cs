@@ -26,7 +26,7 @@ internal sealed class BridgeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static string WriteConfig(string dir, BenchOptions o, bool informationLogging)
+    public static string WriteConfig(string dir, BenchOptions o, bool informationLogging, bool presence = false)
     {
         var config = new JsonObject
         {
@@ -45,7 +45,11 @@ internal sealed class BridgeProcess : IDisposable
                         ["TrustedAddresses"] = new JsonArray(o.PeerAddress.ToString()),
                     },
                 },
-                ["Peerings"] = new JsonArray(new JsonObject { ["Domains"] = new JsonArray("a.test", "b.test"), ["Services"] = new JsonArray("message") }),
+                ["Peerings"] = new JsonArray(new JsonObject
+                {
+                    ["Domains"] = new JsonArray("a.test", "b.test"),
+                    ["Services"] = presence ? new JsonArray("message", "presence") : new JsonArray("message"),
+                }),
             },
             ["Serilog"] = new JsonObject
             {
@@ -56,7 +60,11 @@ internal sealed class BridgeProcess : IDisposable
                 },
             },
         };
-        var path = Path.Combine(dir, informationLogging ? "bridge-info.json" : "bridge-warning.json");
+        if (presence)
+        {
+            config["Bridge"]!["Storage"] = new JsonObject { ["Path"] = Path.Combine(dir, "bridge.db") };
+        }
+        var path = Path.Combine(dir, presence ? "bridge-presence.json" : informationLogging ? "bridge-info.json" : "bridge-warning.json");
         File.WriteAllText(path, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return path;
     }
@@ -101,7 +109,10 @@ internal sealed class BridgeProcess : IDisposable
     /// <summary>VmHWM: the peak resident set size, in MiB.</summary>
     public double PeakWorkingSetMiB() => ProcStatusKiB(Pid, "VmHWM:") / 1024.0;
 
-    public double WorkingSetMiB() => ProcStatusKiB(Pid, "VmRSS:") / 1024.0;
+    public double WorkingSetMiB() => WorkingSetMiB(Pid);
+
+    /// <summary>VmRSS of any process, in MiB.</summary>
+    public static double WorkingSetMiB(int pid) => ProcStatusKiB(pid, "VmRSS:") / 1024.0;
 
     private static long ProcStatusKiB(int pid, string field)
     {

@@ -23,6 +23,7 @@ internal sealed class GcPauseMonitor : IDisposable
     private double _totalPauseMs;
     private int _pauses;
     private readonly int[] _gcsByGeneration = new int[3];
+    private long _heapBytes = -1;
 
     public GcPauseMonitor(int pid)
     {
@@ -34,6 +35,7 @@ internal sealed class GcPauseMonitor : IDisposable
         _source.Clr.GCSuspendEEStart += OnSuspend;
         _source.Clr.GCRestartEEStop += OnRestarted;
         _source.Clr.GCStart += OnGcStart;
+        _source.Clr.GCHeapStats += OnHeapStats;
         _thread = new Thread(() =>
         {
             try
@@ -52,6 +54,23 @@ internal sealed class GcPauseMonitor : IDisposable
         lock (_gate)
         {
             return (_maxPauseMs, _totalPauseMs, _pauses, _gcsByGeneration[0], _gcsByGeneration[1], _gcsByGeneration[2]);
+        }
+    }
+
+    /// <summary>Managed heap size (all generations, LOH and POH) after the latest GC the bridge ran; NaN before the first.</summary>
+    public double HeapAfterLastGcMiB()
+    {
+        lock (_gate)
+        {
+            return _heapBytes < 0 ? double.NaN : _heapBytes / 1048576.0;
+        }
+    }
+
+    private void OnHeapStats(GCHeapStatsTraceData data)
+    {
+        lock (_gate)
+        {
+            _heapBytes = data.TotalHeapSize;
         }
     }
 

@@ -83,7 +83,7 @@ internal sealed class LoadRunner(BenchOptions options, XmppPeer xmpp, SipPeer? s
         return results;
     }
 
-    private static int NextPhase() => Interlocked.Increment(ref s_phase) % 256;
+    internal static int NextPhase() => Interlocked.Increment(ref s_phase) % 256;
 
     private static Thread Spawn(Action body)
     {

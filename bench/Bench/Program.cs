@@ -16,6 +16,11 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (options.SelfCheck)
+{
+    return await PresenceSelfCheck.RunAsync(options);
+}
+
 var repo = FindRepoRoot();
 var bridgeDll = options.BridgeDll ?? Path.Combine(repo, "Bridge", "bin", "Release", "net10.0", "Bridge.dll");
 if (!File.Exists(bridgeDll))
@@ -40,48 +45,69 @@ if (options.Serve > TimeSpan.Zero)
 }
 
 // Run 1: Warning logging, every measurement.
-using (var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false),
-           Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20), options.PerfMap))
-using (var gc = TryMonitorGc(bridge.Pid, report))
-using (var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt))
-using (var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret))
+if (!options.PresenceOnly)
 {
-    await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
-    Console.WriteLine($"bridge PID {bridge.Pid}");
-    var runner = new LoadRunner(options, xmpp, sip, bridge.Pid);
-    Progress("warm-up (both directions)", runner.ClosedLoop("warm-up", true, true, options.Warmup), report.WarmUp);
-    for (var rep = 1; rep <= options.Repetitions; rep++)
+    using (var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false),
+               Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20), options.PerfMap))
+    using (var gc = TryMonitorGc(bridge.Pid, report))
+    using (var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt))
+    using (var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret))
     {
-        Progress($"rep {rep}: {LoadRunner.SipToXmpp}", runner.ClosedLoop($"max {LoadRunner.SipToXmpp}", true, false, options.Duration), report.Max);
-        Progress($"rep {rep}: {LoadRunner.XmppToSip}", runner.ClosedLoop($"max {LoadRunner.XmppToSip}", false, true, options.Duration), report.Max);
-        Progress($"rep {rep}: both at once", runner.ClosedLoop("max both at once", true, true, options.Duration), report.Max);
+        await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
+        Console.WriteLine($"bridge PID {bridge.Pid}");
+        var runner = new LoadRunner(options, xmpp, sip, bridge.Pid);
+        Progress("warm-up (both directions)", runner.ClosedLoop("warm-up", true, true, options.Warmup), report.WarmUp);
+        for (var rep = 1; rep <= options.Repetitions; rep++)
+        {
+            Progress($"rep {rep}: {LoadRunner.SipToXmpp}", runner.ClosedLoop($"max {LoadRunner.SipToXmpp}", true, false, options.Duration), report.Max);
+            Progress($"rep {rep}: {LoadRunner.XmppToSip}", runner.ClosedLoop($"max {LoadRunner.XmppToSip}", false, true, options.Duration), report.Max);
+            Progress($"rep {rep}: both at once", runner.ClosedLoop("max both at once", true, true, options.Duration), report.Max);
+        }
+        foreach (var (direction, toXmpp) in new[] { (LoadRunner.SipToXmpp, true), (LoadRunner.XmppToSip, false) })
+        {
+            var half = Math.Floor(report.MedianRate($"max {direction}", direction) / 2);
+            Progress($"latency {direction} at {half}/s", [runner.OpenLoop($"latency {direction}", toXmpp, half, options.LatencyDuration)], report.Latency);
+        }
+        report.PeakWorkingSetMiB = bridge.PeakWorkingSetMiB();
+        report.Gc = gc?.Snapshot();
+        report.XmppUnknown = xmpp.Unknown;
+        report.SipUnknown = sip.Unknown;
+        report.SipFailures = sip.Failures;
+        report.XmppStreamErrors = xmpp.StreamErrors;
     }
-    foreach (var (direction, toXmpp) in new[] { (LoadRunner.SipToXmpp, true), (LoadRunner.XmppToSip, false) })
+
+    // Run 2: Information logging (one line per message) into a file, max rate once per direction.
+    if (options.InformationRun)
     {
-        var half = Math.Floor(report.MedianRate($"max {direction}", direction) / 2);
-        Progress($"latency {direction} at {half}/s", [runner.OpenLoop($"latency {direction}", toXmpp, half, options.LatencyDuration)], report.Latency);
+        var log = Path.Combine(runDir, "bridge-information.log");
+        using var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, true), log, xmppAt, TimeSpan.FromSeconds(20));
+        using var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt);
+        using var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret);
+        await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
+        var runner = new LoadRunner(options, xmpp, sip, bridge.Pid);
+        Progress("info logging: warm-up", runner.ClosedLoop("warm-up info", true, true, TimeSpan.FromSeconds(2)), report.WarmUp);
+        Progress($"info logging: {LoadRunner.SipToXmpp}", runner.ClosedLoop($"max {LoadRunner.SipToXmpp} (Information log)", true, false, options.Duration), report.InfoLogging);
+        Progress($"info logging: {LoadRunner.XmppToSip}", runner.ClosedLoop($"max {LoadRunner.XmppToSip} (Information log)", false, true, options.Duration), report.InfoLogging);
+        report.InfoLogBytes = new FileInfo(log).Length;
     }
-    report.PeakWorkingSetMiB = bridge.PeakWorkingSetMiB();
-    report.Gc = gc?.Snapshot();
-    report.XmppUnknown = xmpp.Unknown;
-    report.SipUnknown = sip.Unknown;
-    report.SipFailures = sip.Failures;
-    report.XmppStreamErrors = xmpp.StreamErrors;
 }
 
-// Run 2: Information logging (one line per message) into a file, max rate once per direction.
-if (options.InformationRun)
+// Run 3: presence enabled (own bridge, so the memory readings hold only what the subscriptions add).
+if (options.PresenceSubscriptions > 0)
 {
-    var log = Path.Combine(runDir, "bridge-information.log");
-    using var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, true), log, xmppAt, TimeSpan.FromSeconds(20));
-    using var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt);
-    using var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret);
-    await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
-    var runner = new LoadRunner(options, xmpp, sip, bridge.Pid);
-    Progress("info logging: warm-up", runner.ClosedLoop("warm-up info", true, true, TimeSpan.FromSeconds(2)), report.WarmUp);
-    Progress($"info logging: {LoadRunner.SipToXmpp}", runner.ClosedLoop($"max {LoadRunner.SipToXmpp} (Information log)", true, false, options.Duration), report.InfoLogging);
-    Progress($"info logging: {LoadRunner.XmppToSip}", runner.ClosedLoop($"max {LoadRunner.XmppToSip} (Information log)", false, true, options.Duration), report.InfoLogging);
-    report.InfoLogBytes = new FileInfo(log).Length;
+    try
+    {
+        report.Presence = await RunPresenceAsync(options, bridgeDll, runDir, xmppAt, sipAt);
+    }
+    catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+    {
+        report.PresenceNote = "not run: " + e.Message;
+        Console.Error.WriteLine("presence phase: " + e.Message);
+    }
+}
+else
+{
+    report.PresenceNote = "skipped (--presence-subscriptions 0)";
 }
 
 report.Print(Console.Out);
@@ -110,6 +136,28 @@ static async Task<int> ServeAsync(BenchOptions options, string bridgeDll, string
     }
     Console.WriteLine($"XMPP peer received {xmpp.MessagesReceived} message stanzas (SIP->XMPP) and {xmpp.BouncesReceived} bounces; bridge peak working set {bridge.PeakWorkingSetMiB():F1} MiB");
     return 0;
+}
+
+static async Task<PresenceResult> RunPresenceAsync(BenchOptions options, string bridgeDll, string runDir, IPEndPoint xmppAt, IPEndPoint sipAt)
+{
+    using var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false, presence: true),
+        Path.Combine(runDir, "bridge-presence.log"), xmppAt, TimeSpan.FromSeconds(20), options.PerfMap);
+    var unused = new Report(options, "", 0);
+    using var gc = TryMonitorGc(bridge.Pid, unused);
+    using var sip = new SipPeer(new IPEndPoint(options.PeerAddress, options.SipPort), new IPEndPoint(options.PeerAddress, options.UacPort), sipAt);
+    using var xmpp = new XmppPeer(new IPEndPoint(options.PeerAddress, options.XmppPort), xmppAt, options.PeerSecret, options.BridgeSecret);
+    var book = new PresenceBook(options.PresenceSubscriptions);
+    using var server = new SipPresenceServer(options.PresenceSubscriptions, sip.UasEndPoint, sip.SendFromUas);
+    sip.Presence = server;
+    xmpp.Presence = book;
+    await xmpp.ConnectAsync(TimeSpan.FromSeconds(10));
+    Console.WriteLine($"presence phase: bridge PID {bridge.Pid}, {options.PresenceSubscriptions} subscriptions ({options.PresenceWarmup} warm-up), window {options.PresenceWindow}");
+    var result = new PresenceRunner(options, xmpp, server, book, bridge.Pid, gc is null ? null : gc.HeapAfterLastGcMiB).Run();
+    if (gc is null)
+    {
+        result.Note = (result.Note is null ? "" : result.Note + "; ") + "managed heap " + unused.GcNote;
+    }
+    return result;
 }
 
 static void Progress(string what, List<PhaseResult> results, List<PhaseResult> into)

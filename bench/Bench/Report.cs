@@ -19,8 +19,11 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     public long SipUnknown { get; set; }
     public long SipFailures { get; set; }
     public long XmppStreamErrors { get; set; }
+    public PresenceResult? Presence { get; set; }
+    /// <summary>Why the presence phase did not run, when it did not.</summary>
+    public string PresenceNote { get; set; } = "not run";
 
-    public long TotalLost => WarmUp.Concat(Max).Concat(Latency).Concat(InfoLogging).Sum(r => r.Lost);
+    public long TotalLost => WarmUp.Concat(Max).Concat(Latency).Concat(InfoLogging).Sum(r => r.Lost) + (Presence?.Lost ?? 0);
 
     public double MedianRate(string label, string direction) => Median(Max.Where(r => r.Label == label && r.Direction == direction).Select(r => r.MessagesPerSecond));
 
@@ -42,6 +45,13 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     {
         var c = CultureInfo.InvariantCulture;
         w.WriteLine();
+        if (options.PresenceOnly)
+        {
+            w.WriteLine($"Bridge bench, presence only: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench");
+            PrintPresence(w);
+            w.WriteLine(string.Create(c, $"total lost: {TotalLost}"));
+            return;
+        }
         w.WriteLine($"Bridge bench: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench; " +
             $"{options.Repetitions} reps of {options.Duration.TotalSeconds:F0} s, windows SIP {options.SipWindow} / XMPP {options.XmppWindow}");
         w.WriteLine(string.Create(c, $"{"measurement",-28} {"direction",-10} {"msg/s (median)",15} {"min..max",15} {"target",-22} {"lost",5} {"errors",6} {"err+deliv",9} {"CPU bridge/bench %",18}"));
@@ -81,7 +91,20 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         }
         w.WriteLine(string.Create(c, $"total lost (all phases incl. warm-up): {TotalLost}; arrivals for no tracked phase (late or retransmitted): XMPP {XmppUnknown}, SIP {SipUnknown}; XMPP stream errors: {XmppStreamErrors}"));
         w.WriteLine("errors = sender got a failure (SIP >= 300 or XMPP type='error'); err+deliv = of those, delivered anyway; lost = neither, after the drain");
-        w.WriteLine("presence updates/s: not measured (the bridge has no presence yet)");
+        PrintPresence(w);
+    }
+
+    private void PrintPresence(TextWriter w)
+    {
+        if (Presence is { } presence)
+        {
+            presence.Print(w);
+        }
+        else
+        {
+            w.WriteLine();
+            w.WriteLine($"presence: {PresenceNote}");
+        }
     }
 
     public object ToJson() => new
@@ -103,6 +126,35 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         SipUnknown,
         SipFailures,
         XmppStreamErrors,
-        PresenceUpdatesPerSecond = "not measured: no presence in the bridge yet",
+        Presence = Presence is { } p ? new
+        {
+            p.Requested,
+            p.Warmup,
+            p.Established,
+            p.EstablishErrors,
+            p.EstablishLost,
+            p.EstablishSeconds,
+            p.SubscriptionsPerSecond,
+            p.RssBeforeMiB,
+            p.RssAfterMiB,
+            p.BytesPerSubscriptionRss,
+            p.HeapBeforeMiB,
+            p.HeapAfterMiB,
+            p.BytesPerSubscriptionHeap,
+            p.MedianUpdatesPerSecond,
+            p.Updates,
+            p.AnsweredNotDelivered,
+            p.Unanswered,
+            p.InitialPresences,
+            p.SubscribesSeen,
+            p.Resubscribes,
+            p.NotifyFailures,
+            p.NotifyRetransmissions,
+            p.Mismatched,
+            p.OtherStanzas,
+            p.Unknown,
+            p.Note,
+        } : null,
+        PresenceNote = Presence is null ? PresenceNote : null,
     };
 }

@@ -39,6 +39,14 @@ internal sealed class SipPeer : IDisposable
         Start("sip-retransmit", RetransmitLoop);
     }
 
+    /// <summary>The presence phase's notifier: it takes SUBSCRIBEs and the responses to its NOTIFYs off the UAS socket.</summary>
+    public SipPresenceServer? Presence { get; set; }
+
+    /// <summary>Sends a datagram from the UAS socket (the b.test Route), so the bridge's responses come back to it.</summary>
+    public void SendFromUas(byte[] data, int length, EndPoint to) => _uas.SendTo(data, 0, length, SocketFlags.None, to);
+
+    public IPEndPoint UasEndPoint => (IPEndPoint)_uas.LocalEndPoint!;
+
     /// <summary>Tracker of the phase the UAC is sending now; the retransmission timer scans it.</summary>
     public Tracker? Current { get; set; }
 
@@ -155,6 +163,10 @@ internal sealed class SipPeer : IDisposable
                 continue;
             }
             var msg = buffer.AsSpan(0, n);
+            if (Presence is { } presence && presence.TryHandle(msg, (IPEndPoint)from))
+            {
+                continue;
+            }
             if (msg.StartsWith("SIP/2.0 "u8))
             {
                 continue;

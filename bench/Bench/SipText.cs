@@ -33,7 +33,15 @@ internal static class SipText
     }
 
     /// <summary>RFC 3261 §8.2.6: a 200 that copies Via, From, To (adding a tag), Call-ID and CSeq; 0 when malformed.</summary>
-    public static int Build200(ReadOnlySpan<byte> request, Span<byte> output)
+    public static int Build200(ReadOnlySpan<byte> request, Span<byte> output) =>
+        BuildResponse(request, output, "SIP/2.0 200 OK\r\n"u8, "bench"u8, default);
+
+    /// <summary>
+    /// A response with <paramref name="statusLine"/> (CRLF included) copying Via, From, To (adding
+    /// <paramref name="toTag"/> when it has none), Call-ID and CSeq, then <paramref name="extraHeaders"/>
+    /// (each ending in CRLF) and no body; 0 when malformed.
+    /// </summary>
+    public static int BuildResponse(ReadOnlySpan<byte> request, Span<byte> output, ReadOnlySpan<byte> statusLine, ReadOnlySpan<byte> toTag, ReadOnlySpan<byte> extraHeaders)
     {
         var end = request.IndexOf("\r\n\r\n"u8);
         if (end < 0)
@@ -41,7 +49,7 @@ internal static class SipText
             return 0;
         }
         var head = request[..(end + 2)];
-        var n = Append(output, 0, "SIP/2.0 200 OK\r\n"u8);
+        var n = Append(output, 0, statusLine);
         var lineStart = head.IndexOf("\r\n"u8) + 2;
         while (lineStart < head.Length)
         {
@@ -62,16 +70,50 @@ internal static class SipText
             else if (Is(hname, "To"u8, "t"u8))
             {
                 n = Append(output, n, line);
-                n = Append(output, n, line.IndexOf(";tag="u8) < 0 ? ";tag=bench\r\n"u8 : "\r\n"u8);
+                if (line.IndexOf(";tag="u8) < 0)
+                {
+                    n = Append(output, n, ";tag="u8);
+                    n = Append(output, n, toTag);
+                }
+                n = Append(output, n, "\r\n"u8);
             }
         }
+        n = Append(output, n, extraHeaders);
         return Append(output, n, "Content-Length: 0\r\n\r\n"u8);
     }
 
     private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> full, ReadOnlySpan<byte> compact) =>
         EqualsIgnoreCase(name, full) || (!compact.IsEmpty && EqualsIgnoreCase(name, compact));
 
-    private static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    /// <summary>The request line's method and Request-URI ("SUBSCRIBE sip:p1@b.test SIP/2.0"); empty when malformed.</summary>
+    public static ReadOnlySpan<byte> RequestUri(ReadOnlySpan<byte> msg)
+    {
+        var eol = msg.IndexOf("\r\n"u8);
+        var line = eol < 0 ? msg : msg[..eol];
+        var sp = line.IndexOf((byte)' ');
+        if (sp < 0)
+        {
+            return default;
+        }
+        var rest = line[(sp + 1)..];
+        var sp2 = rest.IndexOf((byte)' ');
+        return sp2 < 0 ? default : rest[..sp2];
+    }
+
+    /// <summary>The value of ";<paramref name="name"/>=" in a header value (up to ';', ',' or the end); empty when absent.</summary>
+    public static ReadOnlySpan<byte> Parameter(ReadOnlySpan<byte> value, ReadOnlySpan<byte> name)
+    {
+        var at = value.IndexOf(name);
+        if (at < 0)
+        {
+            return default;
+        }
+        var rest = value[(at + name.Length)..];
+        var end = rest.IndexOfAny((byte)';', (byte)',');
+        return (end < 0 ? rest : rest[..end]).Trim((byte)' ');
+    }
+
+    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         if (a.Length != b.Length || a.IsEmpty)
         {

@@ -46,6 +46,8 @@ internal sealed class XmppPeer : IDisposable
         StartThread("xmpp-accept", AcceptLoop);
     }
 
+    public IPEndPoint ListenEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
     /// <summary>Stanzas for a phase nobody tracks any more, and stream errors or closes seen.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
@@ -56,6 +58,23 @@ internal sealed class XmppPeer : IDisposable
 
     /// <summary>Every type='error' message the bridge returned to a.test.</summary>
     public long BouncesReceived => Interlocked.Read(ref _bounces);
+
+    /// <summary>The presence phase's accounting; presence stanzas are only counted while it is set.</summary>
+    public PresenceBook? Presence { get; set; }
+
+    /// <summary>Writes `subscribe` from w{i}@a.test to p{i}@b.test for each index, in one write.</summary>
+    public void SendSubscribes(ReadOnlySpan<int> indices)
+    {
+        var n = 0;
+        foreach (var i in indices)
+        {
+            n += Encoding.UTF8.GetBytes(
+                $"<presence type='subscribe' from='{PresenceBook.Watcher(i)}' to='{PresenceBook.Presentity(i)}' id='sub{i}'/>",
+                _out.AsSpan(n));
+        }
+        var socket = _sender ?? throw new InvalidOperationException("not connected");
+        Send(socket, _out.AsSpan(0, n));
+    }
 
     /// <summary>Connects to the bridge and completes dialback; throws if the bridge does not accept us in time.</summary>
     public async Task ConnectAsync(TimeSpan timeout)
@@ -196,6 +215,17 @@ internal sealed class XmppPeer : IDisposable
         if (XmlFramer.IsNamed(element, "message"u8))
         {
             OnMessage(element);
+        }
+        else if (XmlFramer.IsNamed(element, "presence"u8))
+        {
+            if (Presence is { } book)
+            {
+                book.OnPresence(element);
+            }
+            else
+            {
+                Interlocked.Increment(ref _unknown);
+            }
         }
         else if (XmlFramer.IsNamed(element, "stream:features"u8) && outbound)
         {
