@@ -58,7 +58,9 @@ public sealed partial class SipStack : IAsyncDisposable
 
     /// <summary>
     /// Builds a response per RFC 3261 §8.2.6.2: Via (all), From, To, Call-ID and CSeq copied; a To-tag added when
-    /// absent and the status is above 100 (the same tag for every response to this request).
+    /// absent and the status is above 100 (the same tag for every response to this request). A 101-299 response to a
+    /// dialog-creating request (SUBSCRIBE, INVITE, REFER, NOTIFY) also copies Record-Route, as §12.1.1 requires, so the
+    /// peer's route set keeps the proxies that asked to stay on the path.
     /// </summary>
     public SipResponse CreateResponse(SipRequest request, int statusCode, string? reasonPhrase = null)
     {
@@ -85,6 +87,13 @@ public sealed partial class SipStack : IAsyncDisposable
             if (request.Headers[name] is { } value)
             {
                 response.Headers.Add(name, value);
+            }
+        }
+        if (statusCode is > 100 and < 300 && request.Method is "SUBSCRIBE" or "INVITE" or "REFER" or "NOTIFY")
+        {
+            foreach (var route in request.Headers.GetAll(SipHeaderNames.RecordRoute))
+            {
+                response.Headers.Add(SipHeaderNames.RecordRoute, route);
             }
         }
         return response;

@@ -16,7 +16,7 @@ namespace Bridge.FrontEnds.Sip;
 /// SIP peer domain; canonical deliveries go to the destination domain's configured Route, never to
 /// what its name resolves to.
 /// </summary>
-public sealed class SipFrontEnd : IFrontEnd, IHostedService
+public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
 {
     private const string Allow = "MESSAGE, OPTIONS, SUBSCRIBE, NOTIFY";
 
@@ -45,15 +45,30 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedService
 
     public DomainProtocol Protocol => DomainProtocol.Sip;
 
-    /// <summary>Starts the stack, then carries on the stored subscriptions (their NOTIFYs and SUBSCRIBEs need the stack).</summary>
+    /// <summary>Starts the stack. Stored subscriptions carry on in <see cref="StartedAsync"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _stack.RequestHandler = OnRequestAsync;
         await _stack.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Carries on the stored subscriptions once every service has started: restoring a SIP watcher probes
+    /// the XMPP presentity, and that S2S stream's dialback needs the bridge's XMPP listener up, or the peer's
+    /// verification connection is refused and the probe bounces.
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
         var records = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
         _subscriptions.Restore(records);
         await _notifiers.RestoreAsync(records).ConfigureAwait(false);
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -118,9 +118,11 @@ class TestClient(ClientXMPP):
         status = xml.find("{%s}status" % ns)
         show = xml.find("{%s}show" % ns)
         priority = xml.find("{%s}priority" % ns)
-        lang = xml.attrib.get(XML_LANG)
-        if not lang and status is not None:
-            lang = status.attrib.get(XML_LANG)
+        # The status's own xml:lang wins; it inherits the stanza's (RFC 6120 section 8.1.5), which
+        # slixmpp fills in with the stream's default when the stanza has none.
+        lang = status.attrib.get(XML_LANG) if status is not None else None
+        if not lang:
+            lang = xml.attrib.get(XML_LANG)
         emit("presence",
              **{"from": str(pres["from"]), "to": str(pres["to"]),
                 "type": xml.attrib.get("type") or "available",

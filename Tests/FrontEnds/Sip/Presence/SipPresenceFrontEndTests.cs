@@ -87,6 +87,7 @@ public sealed partial class SipPresenceFrontEndTests
         _bridges.Add((stack, frontEnd));
         _frontEnd = frontEnd;
         await frontEnd.StartAsync(CancellationToken.None);
+        await frontEnd.StartedAsync(CancellationToken.None); // the host's order: every StartAsync, then StartedAsync
         _bridge = stack.BoundEndPoints[0];
     }
 
