@@ -26,8 +26,8 @@ public sealed class SipPresenceNotifiers : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Watcher, string Presentity), Watch> _byKey = [];
-    private readonly ConcurrentDictionary<SipDialogKey, Watch> _byDialog = new();
+    private readonly Dictionary<(string Watcher, string Presentity), PresenceWatch> _byKey = [];
+    private readonly ConcurrentDictionary<SipDialogKey, PresenceWatch> _byDialog = new();
 
     public SipPresenceNotifiers(SipStack stack, IBridgeConfigSource config, SipPeerSender sender, Lazy<PresenceRouter> router,
         ISubscriptionStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
@@ -46,7 +46,7 @@ public sealed class SipPresenceNotifiers : IDisposable
     public async Task<DeliveryResult> DeliverAsync(PresenceEvent presence, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(presence);
-        Watch? watch;
+        PresenceWatch? watch;
         lock (_lock)
         {
             _byKey.TryGetValue(Key(presence.Watcher, presence.Presentity), out watch);
@@ -228,10 +228,10 @@ public sealed class SipPresenceNotifiers : IDisposable
         await SendNotifyAsync(watch, _stopping).ConfigureAwait(false);
     }
 
-    private Watch Register(SipNotifier notifier, ChatAddress watcher, ChatAddress presentity)
+    private PresenceWatch Register(SipNotifier notifier, ChatAddress watcher, ChatAddress presentity)
     {
-        var watch = new Watch(notifier, watcher, presentity);
-        Watch? replaced;
+        var watch = new PresenceWatch(notifier, watcher, presentity);
+        PresenceWatch? replaced;
         lock (_lock)
         {
             // One subscription per pair: a new SUBSCRIBE from the same watcher (a client restart) replaces the old one.
@@ -253,7 +253,7 @@ public sealed class SipPresenceNotifiers : IDisposable
     /// Ends a subscription: terminates the notifier with <paramref name="reason"/> (null when it already is),
     /// sends the final NOTIFY, forgets it, and optionally tells the XMPP presentity the watcher left.
     /// </summary>
-    private async Task EndAsync(Watch watch, string? reason, bool routeUnsubscribe, CancellationToken ct)
+    private async Task EndAsync(PresenceWatch watch, string? reason, bool routeUnsubscribe, CancellationToken ct)
     {
         if (reason is not null)
         {
@@ -276,7 +276,7 @@ public sealed class SipPresenceNotifiers : IDisposable
     /// known document (closed when none is known yet), terminated without body. One at a time per subscription so
     /// CSeqs reach the watcher in order.
     /// </summary>
-    private async Task SendNotifyAsync(Watch watch, CancellationToken ct)
+    private async Task SendNotifyAsync(PresenceWatch watch, CancellationToken ct)
     {
         bool endedBefore;
         await watch.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -320,7 +320,7 @@ public sealed class SipPresenceNotifiers : IDisposable
         notifier.OnNotifyResponse(response);
     }
 
-    private bool Forget(Watch watch)
+    private bool Forget(PresenceWatch watch)
     {
         lock (_lock)
         {
@@ -336,7 +336,7 @@ public sealed class SipPresenceNotifiers : IDisposable
         return true;
     }
 
-    private void Save(Watch watch)
+    private void Save(PresenceWatch watch)
     {
         if (watch.Notifier.Snapshot() is not { } snapshot)
         {
@@ -394,18 +394,4 @@ public sealed class SipPresenceNotifiers : IDisposable
     }
 
     private static (string, string) Key(ChatAddress watcher, ChatAddress presentity) => (watcher.Bare.ToString(), presentity.Bare.ToString());
-
-    /// <summary>One SIP watcher's subscription to one XMPP presentity.</summary>
-    private sealed class Watch(SipNotifier notifier, ChatAddress watcher, ChatAddress presentity)
-    {
-        public SipNotifier Notifier { get; } = notifier;
-
-        public ChatAddress Watcher { get; } = watcher;
-
-        public ChatAddress Presentity { get; } = presentity;
-
-        public PresenceDocument? Last { get; set; }
-
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-    }
 }

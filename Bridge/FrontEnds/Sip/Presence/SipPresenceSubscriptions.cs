@@ -29,8 +29,8 @@ public sealed class SipPresenceSubscriptions : IDisposable
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Watcher, string Presentity), Subscription> _byKey = [];
-    private readonly ConcurrentDictionary<string, Subscription> _byCallId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Watcher, string Presentity), PresenceSubscription> _byKey = [];
+    private readonly ConcurrentDictionary<string, PresenceSubscription> _byCallId = new(StringComparer.Ordinal);
 
     public SipPresenceSubscriptions(SipPeerSender sender, Lazy<PresenceRouter> router, ISubscriptionStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
     {
@@ -129,7 +129,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
 
     private async Task<DeliveryResult> SubscribeAsync(ChatAddress watcher, ChatAddress presentity, CancellationToken ct)
     {
-        Subscription? live;
+        PresenceSubscription? live;
         lock (_lock)
         {
             live = _byKey.TryGetValue(Key(watcher, presentity), out var s) && s.Subscriber.State != SipSubscriptionState.Terminated ? s : null;
@@ -154,7 +154,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
 
     private async Task<DeliveryResult> UnsubscribeAsync(ChatAddress watcher, ChatAddress presentity, CancellationToken ct)
     {
-        Subscription? subscription;
+        PresenceSubscription? subscription;
         lock (_lock)
         {
             if (_byKey.Remove(Key(watcher, presentity), out subscription))
@@ -204,7 +204,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         return await SendInitialAsync(fetch, ct).ConfigureAwait(false);
     }
 
-    private Subscription Start(ChatAddress watcher, ChatAddress presentity, ChatAddress? fetchFor, bool background, Subscription? previous = null)
+    private PresenceSubscription Start(ChatAddress watcher, ChatAddress presentity, ChatAddress? fetchFor, bool background, PresenceSubscription? previous = null)
     {
         var contact = _sender.ContactFor(watcher.Local, presentity.Domain) ?? $"sip:{watcher.Local}@invalid.invalid";
         var options = new SipSubscriberOptions("presence", SipAddressMapping.ToSip(watcher), SipAddressMapping.ToSip(presentity), contact,
@@ -212,7 +212,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         {
             Accept = [SipEventPackage.PidfContentType],
         };
-        var subscription = new Subscription(new SipSubscriber(options, _time), watcher, presentity, fetchFor, background)
+        var subscription = new PresenceSubscription(new SipSubscriber(options, _time), watcher, presentity, fetchFor, background)
         {
             SubscribedSent = previous?.SubscribedSent ?? false,
             Last = previous?.Last,
@@ -235,7 +235,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         return subscription;
     }
 
-    private async Task<DeliveryResult> SendInitialAsync(Subscription subscription, CancellationToken ct)
+    private async Task<DeliveryResult> SendInitialAsync(PresenceSubscription subscription, CancellationToken ct)
     {
         var request = subscription.Subscriber.CreateSubscribe();
         while (true)
@@ -264,7 +264,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
     }
 
     /// <summary>RFC 6665 §4.1.2.2: refresh before expiry; a 481 ends the subscription and OnStateChanged starts a new one.</summary>
-    private async Task RefreshAsync(Subscription subscription)
+    private async Task RefreshAsync(PresenceSubscription subscription)
     {
         SipOutboundRequest request;
         try
@@ -280,13 +280,13 @@ public sealed class SipPresenceSubscriptions : IDisposable
         subscription.Subscriber.OnSubscribeResponse(request.Request, response);
     }
 
-    private void OnStateChanged(Subscription subscription, SipSubscriptionStateChangedEventArgs e)
+    private void OnStateChanged(PresenceSubscription subscription, SipSubscriptionStateChangedEventArgs e)
     {
         if (e.State != SipSubscriptionState.Terminated)
         {
             return;
         }
-        _byCallId.TryRemove(new KeyValuePair<string, Subscription>(subscription.Subscriber.CallId, subscription));
+        _byCallId.TryRemove(new KeyValuePair<string, PresenceSubscription>(subscription.Subscriber.CallId, subscription));
         subscription.Subscriber.Dispose();
         if (subscription.FetchFor is not null || subscription.Unwanted)
         {
@@ -336,7 +336,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         }
     }
 
-    private async Task ResubscribeAsync(Subscription previous)
+    private async Task ResubscribeAsync(PresenceSubscription previous)
     {
         lock (_lock)
         {
@@ -349,7 +349,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         await SendInitialAsync(next, _stopping).ConfigureAwait(false);
     }
 
-    private void Forget(Subscription subscription, (string, string) key)
+    private void Forget(PresenceSubscription subscription, (string, string) key)
     {
         lock (_lock)
         {
@@ -361,7 +361,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
         _store.Delete(new SubscriptionKey(SubscriptionRole.XmppWatcher, key.Item1, key.Item2));
     }
 
-    private void Save(Subscription subscription, string state) =>
+    private void Save(PresenceSubscription subscription, string state) =>
         _store.Save(new SubscriptionRecord(SubscriptionRole.XmppWatcher, subscription.Watcher, subscription.Presentity, state, null, _time.GetUtcNow()));
 
     private async Task RouteAsync(PresenceEvent presence)
@@ -392,32 +392,4 @@ public sealed class SipPresenceSubscriptions : IDisposable
     }
 
     private static (string, string) Key(ChatAddress watcher, ChatAddress presentity) => (watcher.Bare.ToString(), presentity.Bare.ToString());
-
-    /// <summary>One SIP subscription and what the bridge knows about it.</summary>
-    private sealed class Subscription(SipSubscriber subscriber, ChatAddress watcher, ChatAddress presentity, ChatAddress? fetchFor, bool background)
-    {
-        public SipSubscriber Subscriber { get; } = subscriber;
-
-        public ChatAddress Watcher { get; } = watcher;
-
-        public ChatAddress Presentity { get; } = presentity;
-
-        /// <summary>Set for a one-shot fetch: the (possibly full) address the probe came from.</summary>
-        public ChatAddress? FetchFor { get; } = fetchFor;
-
-        /// <summary>Started by the bridge (restart, re-subscribe) rather than by an XMPP request waiting for the outcome.</summary>
-        public bool Background { get; } = background;
-
-        public bool SubscribedSent { get; set; }
-
-        public bool Established { get; set; }
-
-        public bool Unwanted { get; set; }
-
-        public int? LastStatus { get; set; }
-
-        public int Attempts { get; set; }
-
-        public PresenceDocument? Last { get; set; }
-    }
 }
