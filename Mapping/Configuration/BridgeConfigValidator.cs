@@ -5,7 +5,7 @@ using Bridge.Mapping.Addresses;
 namespace Bridge.Mapping.Configuration;
 
 /// <summary>Checks a <see cref="BridgeConfig"/> for mistakes an admin can make.</summary>
-public static class BridgeConfigValidator
+public static partial class BridgeConfigValidator
 {
     /// <summary>RFC 6120 §13.12: a server must accept stanzas of at least 10000 bytes.</summary>
     public const int MinStanzaBytes = 10000;

@@ -15,7 +15,7 @@ namespace Bridge.Hosting.Configuration;
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
 /// Storage:Path, Storage:FlushIntervalMilliseconds.
 /// </remarks>
-public static class BridgeConfigReader
+public static partial class BridgeConfigReader
 {
     /// <summary>The configuration section read.</summary>
     public const string SectionName = "Bridge";
