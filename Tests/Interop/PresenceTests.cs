@@ -254,6 +254,44 @@ public sealed class PresenceTests
         }
     }
 
+    // Prosody probes every contact at each login, from the new full JID (RFC 6121 §4.3): the bridge
+    // answers from its live subscription, so a client that logs in again sees bob at once.
+    [TestMethod]
+    public async Task ALoginProbeIsAnsweredWithBobsCurrentPresence()
+    {
+        var note = Unique("Probe me");
+        await PublishBobAsync(note, "away");
+        XmppTestClient? first = await ConnectAliceAsync();
+        XmppTestClient? again = null;
+        try
+        {
+            await AliceWatchesBobAsync(first);
+            Assert.IsNotNull(await first.WaitForPresenceAsync(TestAccounts.BobJid, e => e.Status == note, PresenceTimeout),
+                Diagnostics("setup: alice never saw bob's note", first.Diagnostics()));
+            await first.DisposeAsync();
+            first = null;
+
+            again = await ConnectAliceAsync();
+            var seen = await again.WaitForPresenceAsync(TestAccounts.BobJid, e => e.Status == note, PresenceTimeout);
+            Assert.IsNotNull(seen, Diagnostics("after logging in again alice did not get bob's presence (the login probe was not answered)", again.Diagnostics()));
+            Assert.AreEqual("away", seen.Show, seen.Raw);
+            StringAssert.StartsWith(seen.To, TestAccounts.AliceJid + "/", "the answer to a probe from a full JID goes to that full JID\n" + seen.Raw);
+        }
+        finally
+        {
+            var last = again ?? first;
+            if (last is not null)
+            {
+                await EndAliceSubscriptionsAsync(last);
+                await last.DisposeAsync();
+            }
+            if (again is not null && first is not null)
+            {
+                await first.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>alice subscribes to bob and waits until his current note arrives.</summary>
     private static async Task AliceWatchesBobAsync(XmppTestClient alice)
     {
