@@ -122,6 +122,18 @@ public sealed class PeerServers : IAsyncDisposable
             () => LogTail.Of(Path.Combine(dir, "prosody.log")) + "\n" + _prosody.Tail(20)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The xcap table row holding peers/kamailio-rls-services.xml (the list friends@b.test) for Kamailio's rls:
+    /// id:username:domain:doc:doc_type:etag:source:doc_uri:port, doc_type 8 = rls-services; db_text escapes
+    /// ':' and line breaks inside a field.
+    /// </summary>
+    private static async Task<string> RlsServicesRowAsync()
+    {
+        var doc = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "kamailio-rls-services.xml")).ConfigureAwait(false);
+        var escaped = doc.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
+        return $"1:friends:b.test:{escaped}:8:rls1:0:/rls-services/global/index:0\n";
+    }
+
     private async Task StartKamailioAsync()
     {
         var dir = KamailioDirectory;
@@ -132,6 +144,7 @@ public sealed class PeerServers : IAsyncDisposable
         {
             File.Copy(table, Path.Combine(dbtext, Path.GetFileName(table)));
         }
+        await File.AppendAllTextAsync(Path.Combine(dbtext, "xcap"), await RlsServicesRowAsync().ConfigureAwait(false)).ConfigureAwait(false);
 
         var sql = string.Concat(
             await File.ReadAllTextAsync("/usr/share/kamailio/db_sqlite/standard-create.sql").ConfigureAwait(false),

@@ -41,6 +41,27 @@ public sealed class PresenceHarnessTests
         }
     }
 
+    // RFC 4662 at the peer alone: Kamailio's rls serves friends@b.test (peers/kamailio-rls-services.xml) and
+    // answers a list subscription with multipart/related RLMI carrying bob's PIDF.
+    [TestMethod]
+    public async Task KamailioServesTheFriendsListWithRlmiAndMemberPidf()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        var published = await sip.PublishAsync(new SipPublication(TestAccounts.Bob, TestAccounts.BobPassword, "Listed and busy", Activity: "busy"));
+        Assert.AreEqual(200, published.FinalStatus, published.ToString());
+
+        await using var carol = await sip.StartSubscriberAsync(new SipSubscription(TestAccounts.CarolUri, "sip:friends@b.test",
+            TestAccounts.Carol, TestAccounts.CarolPassword) { LocalAddress = IPAddress.Parse("127.0.0.3"), EventList = true });
+
+        var withBob = await carol.WaitForNotifyAsync(n => n.Body.Contains("Listed and busy", StringComparison.Ordinal), EventTimeout);
+        Assert.IsNotNull(withBob, Diagnostics(carol.Diagnostics()));
+        StringAssert.StartsWith(withBob.Header("Content-Type"), "multipart/related", withBob.ToString());
+        StringAssert.Contains(withBob.Header("Content-Type"), "application/rlmi+xml", withBob.ToString());
+        StringAssert.Contains(withBob.Body, "urn:ietf:params:xml:ns:rlmi", withBob.ToString());
+        StringAssert.Contains(withBob.Body, "sip:bob@b.test", withBob.ToString());
+        Assert.AreEqual("eventlist", withBob.Header("Require"), withBob.ToString());
+    }
+
     [TestMethod]
     public async Task KamailioNotifiesBobsPublicationsToAWatcherUntilItUnsubscribes()
     {

@@ -18,4 +18,7 @@ public sealed record SipSubscription(
 
     /// <summary>sipp ends itself after this long (-timeout), whatever happens.</summary>
     public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Offer RFC 4662 lists: "Supported: eventlist" and RLMI/multipart in Accept.</summary>
+    public bool EventList { get; init; }
 }

@@ -143,6 +143,9 @@ public sealed class SipTestClient
             "-key", "from_uri", subscription.FromUri, "-key", "to_uri", subscription.ToUri,
             "-key", "contact_user", contactUser,
             "-key", "expires", subscription.Expires.ToString(CultureInfo.InvariantCulture),
+            "-key", "accept", subscription.EventList ? "application/pidf+xml, application/rlmi+xml, multipart/related" : "application/pidf+xml",
+            // An empty Supported header is valid (RFC 3261 §20.37) and says "no extensions".
+            "-key", "supported", subscription.EventList ? "eventlist" : "",
         };
         if (subscription.AuthUser is not null)
         {
