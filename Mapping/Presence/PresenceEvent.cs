@@ -16,13 +16,18 @@ namespace Bridge.Mapping.Presence;
 /// <param name="To">The addressee (see above).</param>
 /// <param name="Document">For <see cref="PresenceEventKind.Notify"/>: the presentity's whole presence as the watcher may see it; null otherwise.</param>
 /// <param name="Reason">Free text for logs and error replies, e.g. the SIP termination reason; null when there is none.</param>
+/// <param name="Members">For <see cref="PresenceEventKind.ListMembers"/>: the list's members, From being the list; empty otherwise.</param>
 public sealed record PresenceEvent(
     PresenceEventKind Kind,
     ChatAddress From,
     ChatAddress To,
     PresenceDocument? Document = null,
-    string? Reason = null)
+    string? Reason = null,
+    System.Collections.Immutable.ImmutableArray<ListMember> Members = default)
 {
+    /// <summary>Members, never default.</summary>
+    public System.Collections.Immutable.ImmutableArray<ListMember> Members { get; init; } = Members.IsDefault ? [] : Members;
+
     /// <summary>The watcher of this event, whichever way it travels.</summary>
     public ChatAddress Watcher => IsFromWatcher ? From : To;
 

@@ -23,4 +23,11 @@ public enum PresenceEventKind
 
     /// <summary>The presentity's presence: a full <see cref="PresenceDocument"/> (all its sources). XMPP presence without type / type='unavailable' ↔ NOTIFY with PIDF (RFC 8048 §6).</summary>
     Notify,
+
+    /// <summary>
+    /// The presentity is a list (RFC 4662) and these are its members, so the watcher's client can show them:
+    /// RLMI full state ↔ XMPP roster item exchange (XEP-0144). <see cref="PresenceEvent.Members"/> holds them;
+    /// each member's presence then follows as a Notify from the member's own address.
+    /// </summary>
+    ListMembers,
 }

@@ -292,6 +292,38 @@ public sealed class PresenceTests
         }
     }
 
+    // RFC 4662 through the bridge: alice subscribes to the list friends@b.test (Kamailio's rls). She is
+    // offered the members (XEP-0144 roster item exchange) and sees bob's presence from bob@b.test.
+    [TestMethod]
+    public async Task AliceSubscribesToAListAndSeesItsMembers()
+    {
+        var note = Unique("Listed");
+        await PublishBobAsync(note, "busy");
+        await using var alice = await ConnectAliceAsync();
+        try
+        {
+            await alice.SendSubscriptionAsync(FriendsJid, "subscribe");
+
+            Assert.IsNotNull(await alice.WaitForPresenceAsync(FriendsJid, e => e.Type == "subscribed", PresenceTimeout),
+                Diagnostics("alice got no <presence type='subscribed'/> from the list", alice.Diagnostics()));
+            var offer = await alice.WaitForAsync(e => e.Kind == XmppEvent.Message && e.From == FriendsJid && e.RosterItems is not null, PresenceTimeout);
+            Assert.IsNotNull(offer, Diagnostics("no XEP-0144 roster item exchange from the list", alice.Diagnostics()));
+            StringAssert.Contains(offer.RosterItems, "bob@b.test=", offer.Raw);
+            StringAssert.Contains(offer.RosterItems, "carol@b.test=", offer.Raw);
+
+            var seen = await alice.WaitForPresenceAsync(TestAccounts.BobJid, e => e.Status == note, PresenceTimeout);
+            Assert.IsNotNull(seen, Diagnostics($"bob's note '{note}' did not reach alice through the list", alice.Diagnostics()));
+            Assert.AreEqual("dnd", seen.Show, seen.Raw);
+        }
+        finally
+        {
+            await alice.SendSubscriptionAsync(FriendsJid, "unsubscribe");
+            await EndAliceSubscriptionsAsync(alice);
+        }
+    }
+
+    private const string FriendsJid = "friends@b.test";
+
     /// <summary>alice subscribes to bob and waits until his current note arrives.</summary>
     private static async Task AliceWatchesBobAsync(XmppTestClient alice)
     {

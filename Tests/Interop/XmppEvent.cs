@@ -29,6 +29,9 @@ public sealed record XmppEvent(
     /// <summary>Presence events: away, chat, dnd, xa, or null (plain available).</summary>
     public string? Show { get; init; }
 
+    /// <summary>Message events: the XEP-0144 items offered, "jid=name" space-separated; null without any.</summary>
+    public string? RosterItems { get; init; }
+
     /// <summary>Presence events: the first &lt;status/&gt; text.</summary>
     public string? Status { get; init; }
 
@@ -58,6 +61,7 @@ public sealed record XmppEvent(
             Show = Get("show"),
             Status = Get("status"),
             Priority = Get("priority"),
+            RosterItems = Get("rosterx"),
         };
     }
 

@@ -384,6 +384,10 @@ public sealed partial class SipSubscriber : IDisposable
         {
             request.Headers.Add("Accept", string.Join(", ", _options.Accept));
         }
+        if (_options.Supported.Count > 0)
+        {
+            request.Headers.Add("Supported", string.Join(", ", _options.Supported));
+        }
         request.Headers.Add("Content-Length", "0");
     }
 

@@ -9,6 +9,9 @@ public sealed record SipSubscriberOptions(string EventPackage, string LocalUri, 
     /// <summary>Accept header values; empty sends none (the package default applies, RFC 6665 §4.1.2).</summary>
     public IReadOnlyList<string> Accept { get; init; } = [];
 
+    /// <summary>Supported option tags, e.g. "eventlist" to accept a resource list in place of the resource (RFC 4662 §4.1).</summary>
+    public IReadOnlyList<string> Supported { get; init; } = [];
+
     /// <summary>Event id parameter, to tell apart several subscriptions of one package in one dialog (RFC 6665 §8.2.1).</summary>
     public string? EventId { get; init; }
 

@@ -102,7 +102,11 @@ class TestClient(ClientXMPP):
                 "type": msg["type"], "body": none_if_empty(msg["body"]),
                 "subject": none_if_empty(msg["subject"]),
                 "lang": message_lang(msg),
-                "thread": none_if_empty(msg["thread"])})
+                "thread": none_if_empty(msg["thread"]),
+                # XEP-0144 roster item exchange: "jid=name" of each offered item, space-separated.
+                "rosterx": none_if_empty(" ".join(
+                    "%s=%s" % (item.attrib.get("jid"), item.attrib.get("name") or "")
+                    for item in msg.xml.findall("{http://jabber.org/protocol/rosterx}x/{http://jabber.org/protocol/rosterx}item")))})
 
     def on_message_error(self, msg):
         error = msg["error"]

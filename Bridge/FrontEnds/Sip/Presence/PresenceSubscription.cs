@@ -30,4 +30,10 @@ internal sealed class PresenceSubscription(SipSubscriber subscriber, ChatAddress
     public int Attempts { get; set; }
 
     public PresenceDocument? Last { get; set; }
+
+    /// <summary>
+    /// Set once the presentity turned out to be a resource list (RFC 4662): what is known of each member, by
+    /// bare address. Guarded by the owner's lock.
+    /// </summary>
+    public Dictionary<string, ListMemberState>? Members { get; set; }
 }

@@ -6,6 +6,7 @@ using Bridge.Mapping.Presence;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
 using Bridge.Sip;
+using Bridge.Sip.Simple;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.FrontEnds.Sip.Presence;
@@ -17,7 +18,7 @@ namespace Bridge.FrontEnds.Sip.Presence;
 /// allows it (RFC 6665 §4.1.3); only a refusal (rejected, noresource, deactivated, invariant) reaches the XMPP
 /// user, as unsubscribed (RFC 8048 §4.2).
 /// </summary>
-public sealed class SipPresenceSubscriptions : IDisposable
+public sealed partial class SipPresenceSubscriptions : IDisposable
 {
     private static readonly TimeSpan Requested = TimeSpan.FromSeconds(3600);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
@@ -73,6 +74,10 @@ public sealed class SipPresenceSubscriptions : IDisposable
         if (notify.CallId is not { } callId || !_byCallId.TryGetValue(callId, out var subscription) || !subscription.Subscriber.Matches(notify))
         {
             return 481;
+        }
+        if (RlmiBodies.IsList(notify))
+        {
+            return await HandleListNotifyAsync(subscription, notify).ConfigureAwait(false);
         }
         if (!PidfBodies.TryRead(notify, subscription.Presentity, out var document, out var error))
         {
@@ -190,6 +195,7 @@ public sealed class SipPresenceSubscriptions : IDisposable
                 known = s.Last;
             }
         }
+        known ??= ListMemberDocument(from.Bare, presentity);
         if (known is not null)
         {
             await RouteAsync(new PresenceEvent(PresenceEventKind.Notify, presentity, from, known)).ConfigureAwait(false);
@@ -210,7 +216,9 @@ public sealed class SipPresenceSubscriptions : IDisposable
         var options = new SipSubscriberOptions("presence", SipAddressMapping.ToSip(watcher), SipAddressMapping.ToSip(presentity), contact,
             fetchFor is null ? Requested : TimeSpan.Zero)
         {
-            Accept = [SipEventPackage.PidfContentType],
+            // RFC 4662 §4.1: offering eventlist lets the URI be a list; for a plain presentity nothing changes.
+            Accept = [SipEventPackage.PidfContentType, RlmiParser.ContentType, RlmiBodies.MultipartRelated],
+            Supported = ["eventlist"],
         };
         var subscription = new PresenceSubscription(new SipSubscriber(options, _time), watcher, presentity, fetchFor, background)
         {

@@ -37,6 +37,12 @@ public sealed class XmppOutboundPresence
         {
             return await NotifyAsync(presence, ct).ConfigureAwait(false);
         }
+        if (presence.Kind == PresenceEventKind.ListMembers)
+        {
+            return RosterItemExchange.Create(presence, Guid.NewGuid().ToString("N")) is { } offer
+                ? await SendAsync(offer, ct).ConfigureAwait(false)
+                : DeliveryResult.Fail(DeliveryFailure.AddressMalformed, "no list member can be expressed as a JID");
+        }
 
         var type = presence.Kind switch
         {

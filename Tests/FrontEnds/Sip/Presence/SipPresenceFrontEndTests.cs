@@ -136,7 +136,10 @@ public sealed partial class SipPresenceFrontEndTests
     }
 
     /// <summary>A NOTIFY from the fake Kamailio in the dialog the bridge's SUBSCRIBE created.</summary>
-    private Task<SipResponse> PeerNotifiesAsync(SipRequest subscribe, int cseq, string state, string? pidf = null)
+    private Task<SipResponse> PeerNotifiesAsync(SipRequest subscribe, int cseq, string state, string? pidf = null) =>
+        PeerNotifiesAsync(subscribe, cseq, state, pidf is null ? null : "application/pidf+xml", pidf);
+
+    private Task<SipResponse> PeerNotifiesAsync(SipRequest subscribe, int cseq, string state, string? contentType, string? body)
     {
         var notify = new SipRequest("NOTIFY", subscribe.Headers["Contact"]!.Trim('<', '>'));
         notify.Headers.Add("From", $"<sip:bob@b.test>;tag={PeerTag}");
@@ -146,10 +149,10 @@ public sealed partial class SipPresenceFrontEndTests
         notify.Headers.Add("Contact", $"<sip:bob@127.0.0.1:{_peer.BoundEndPoints[0].EndPoint.Port}>");
         notify.Headers.Add("Event", "presence");
         notify.Headers.Add("Subscription-State", state);
-        if (pidf is not null)
+        if (body is not null)
         {
-            notify.Headers.Add("Content-Type", "application/pidf+xml");
-            notify.Body = Encoding.UTF8.GetBytes(pidf);
+            notify.Headers.Add("Content-Type", contentType!);
+            notify.Body = Encoding.UTF8.GetBytes(body);
         }
         notify.Headers.Add("Content-Length", notify.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return _peer.SendRequestAsync(notify, _bridge, _cts.Token);
@@ -178,7 +181,8 @@ public sealed partial class SipPresenceFrontEndTests
         Assert.IsNotNull(subscribe.From.Tag);
         Assert.AreEqual("sip:bob@b.test", subscribe.To!.Uri);
         Assert.AreEqual("presence", subscribe.Headers["Event"]);
-        Assert.AreEqual("application/pidf+xml", subscribe.Headers["Accept"]);
+        Assert.AreEqual("application/pidf+xml, application/rlmi+xml, multipart/related", subscribe.Headers["Accept"]);
+        Assert.AreEqual("eventlist", subscribe.Headers["Supported"], "RFC 4662 §4.1: the URI may be a list");
         Assert.AreEqual("3600", subscribe.Headers["Expires"]);
         Assert.AreEqual($"<sip:alice@127.0.0.1:{_bridge.EndPoint.Port}>", subscribe.Headers["Contact"]);
         var stored = await _store.LoadAsync(CancellationToken.None);
