@@ -9,14 +9,19 @@ namespace Bridge.Mapping.Configuration;
 /// <param name="Peerings">Which domains may talk, with which services.</param>
 /// <param name="Logging">Logging settings.</param>
 /// <param name="Storage">Subscription storage; defaults when null.</param>
+/// <param name="Presence">Presence lists; none when null.</param>
 public sealed record BridgeConfig(
     XmppSettings Xmpp,
     SipSettings Sip,
     ImmutableDictionary<string, DomainConfig> Domains,
     ImmutableArray<PeeringConfig> Peerings,
     LoggingSettings Logging,
-    StorageSettings? Storage = null)
+    StorageSettings? Storage = null,
+    PresenceSettings? Presence = null)
 {
+    /// <summary>Presence settings, never null.</summary>
+    public PresenceSettings Presence { get; init; } = Presence ?? PresenceSettings.None;
+
     /// <summary>Subscription storage, never null.</summary>
     public StorageSettings Storage { get; init; } = Storage ?? new StorageSettings();
 

@@ -322,6 +322,49 @@ public sealed class PresenceTests
         }
     }
 
+    // RFC 4662 the other way: the bridge serves support@a.test (peers/bridge.json) to SIP watchers. bob
+    // subscribes with eventlist: RLMI full state with alice pending, then her approval and status as
+    // partial notifications, each carrying her PIDF.
+    [TestMethod]
+    public async Task BobSubscribesToAListOfXmppUsersServedByTheBridge()
+    {
+        await using var alice = await ConnectAliceAsync();
+        var status = Unique("On the support desk");
+        await alice.SendPresenceAsync(show: "chat", status: status, lang: "en");
+        try
+        {
+            await using var bob = await Sip.StartSubscriberAsync(new SipSubscription(TestAccounts.BobUri, "sip:support@a.test",
+                TestAccounts.Bob, TestAccounts.BobPassword) { EventList = true });
+
+            var full = await bob.WaitForNotifyAsync(n => n.Body.Contains("fullState=\"true\"", StringComparison.Ordinal), PresenceTimeout);
+            Assert.IsNotNull(full, Diagnostics("no full-state RLMI NOTIFY for support@a.test", bob.Diagnostics()));
+            StringAssert.StartsWith(full.Header("Content-Type"), "multipart/related", full.ToString());
+            Assert.AreEqual("eventlist", full.Header("Require"), full.ToString());
+            StringAssert.Contains(full.Body, "uri=\"sip:alice@a.test\"", full.ToString());
+            StringAssert.Contains(full.Body, "state=\"pending\"", "alice has not authorized bob yet\n" + full);
+            Assert.DoesNotContain(status, full.Body, "nothing of alice before she authorizes\n" + full);
+
+            Assert.IsNotNull(await alice.WaitForPresenceAsync(TestAccounts.BobJid, e => e.Type == "subscribe", PresenceTimeout),
+                Diagnostics("the list's back-end subscription never reached alice", alice.Diagnostics(), bob.Diagnostics()));
+            await alice.SendSubscriptionAsync(TestAccounts.BobJid, "subscribed");
+
+            var active = await bob.WaitForNotifyAsync(n => n.Body.Contains("fullState=\"false\"", StringComparison.Ordinal)
+                && n.Body.Contains(status, StringComparison.Ordinal), PresenceTimeout);
+            Assert.IsNotNull(active, Diagnostics($"no partial RLMI NOTIFY with alice's status '{status}'", bob.Diagnostics(), alice.Diagnostics()));
+            StringAssert.Contains(active.Body, "state=\"active\"", active.ToString());
+            StringAssert.Contains(active.Body, "application/pidf+xml", active.ToString());
+
+            var changed = Unique("Back in five");
+            await alice.SendPresenceAsync(show: "away", status: changed, lang: "en");
+            Assert.IsNotNull(await bob.WaitForNotifyAsync(n => n.Body.Contains(changed, StringComparison.Ordinal), PresenceTimeout),
+                Diagnostics($"alice's change to '{changed}' never reached bob through the list", bob.Diagnostics()));
+        }
+        finally
+        {
+            await EndAliceSubscriptionsAsync(alice);
+        }
+    }
+
     private const string FriendsJid = "friends@b.test";
 
     /// <summary>alice subscribes to bob and waits until his current note arrives.</summary>

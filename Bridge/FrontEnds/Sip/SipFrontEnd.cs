@@ -29,6 +29,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
     private readonly SipPeerSender _sender;
     private readonly SipPresenceSubscriptions _subscriptions;
     private readonly SipPresenceNotifiers _notifiers;
+    private readonly SipListNotifiers _lists;
 
     public SipFrontEnd(SipStack stack, IBridgeConfigSource config, Lazy<MessageRouter> router, Lazy<PresenceRouter> presenceRouter,
         ISubscriptionStore store, TimeProvider time, ILogger<SipFrontEnd> logger)
@@ -41,6 +42,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
         _sender = new SipPeerSender(stack, config);
         _subscriptions = new SipPresenceSubscriptions(_sender, presenceRouter, store, time, logger, _stopping.Token);
         _notifiers = new SipPresenceNotifiers(stack, config, _sender, presenceRouter, store, time, logger, _stopping.Token);
+        _lists = new SipListNotifiers(stack, config, _sender, presenceRouter, time, logger, _stopping.Token);
     }
 
     public DomainProtocol Protocol => DomainProtocol.Sip;
@@ -76,6 +78,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
         await _stack.StopAsync(cancellationToken).ConfigureAwait(false);
         _subscriptions.Dispose();
         _notifiers.Dispose();
+        _lists.Dispose();
         await _store.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,7 +105,14 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
     public Task<DeliveryResult> DeliverPresenceAsync(PresenceEvent presence, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(presence);
-        return presence.IsFromWatcher ? _subscriptions.DeliverAsync(presence, ct) : _notifiers.DeliverAsync(presence, ct);
+        return presence.IsFromWatcher ? _subscriptions.DeliverAsync(presence, ct) : DeliverToSipWatchersAsync(presence, ct);
+    }
+
+    /// <summary>A presentity's answer or presence: to the watcher's direct subscription and to every list of the watcher holding it.</summary>
+    private async Task<DeliveryResult> DeliverToSipWatchersAsync(PresenceEvent presence, CancellationToken ct)
+    {
+        await _lists.DeliverAsync(presence).ConfigureAwait(false);
+        return await _notifiers.DeliverAsync(presence, ct).ConfigureAwait(false);
     }
 
     private static string DescribeFailure(DeliveryError error) =>
@@ -146,7 +156,10 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
                     await transaction.SendResponseAsync(ok).ConfigureAwait(false);
                     break;
                 case "SUBSCRIBE":
-                    await _notifiers.HandleSubscribeAsync(transaction).ConfigureAwait(false);
+                    if (!await _lists.TryHandleSubscribeAsync(transaction).ConfigureAwait(false))
+                    {
+                        await _notifiers.HandleSubscribeAsync(transaction).ConfigureAwait(false);
+                    }
                     break;
                 case "NOTIFY":
                     var status = await _subscriptions.HandleNotifyAsync(request).ConfigureAwait(false);

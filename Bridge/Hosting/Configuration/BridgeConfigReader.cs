@@ -42,7 +42,8 @@ public static partial class BridgeConfigReader
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
             new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
-            ReadStorage(bridge.GetSection("Storage"), errors));
+            ReadStorage(bridge.GetSection("Storage"), errors),
+            ReadPresence(bridge.GetSection("Presence"), errors));
 
         if (errors.Count > before)
         {
