@@ -26,6 +26,9 @@ internal sealed class ListWatch(SipNotifier notifier, ChatAddress watcher, ListM
     /// <summary>§5.2: increases by one with every notification of this subscription, starting at 0.</summary>
     public long NextVersion { get; set; }
 
+    /// <summary>Set when the first, full-state notification is composed (§5.2: it comes first); partial ones wait for it.</summary>
+    public bool InitialSent { get; set; }
+
     /// <summary>One NOTIFY at a time, so versions and CSeqs reach the watcher in order.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

@@ -122,18 +122,21 @@ public sealed class SipListNotifiers : IDisposable
         }
         if (notifier.State == SipSubscriptionState.Terminated)
         {
-            await SendAsync(watch, fullState: true, changed: null).ConfigureAwait(false); // a fetch of the list: its members, nothing more
+            // A fetch (Expires: 0): the one NOTIFY says terminated; the bridge holds no member state without subscriptions.
+            await SendAsync(watch, fullState: true, changed: null).ConfigureAwait(false);
             notifier.Dispose();
             return true;
         }
         _byDialog[notifier.Dialog.Key] = watch;
         notifier.Expired += (_, _) => _ = RunAsync(() => EndAsync(watch));
         _logger.LogInformation("Presence list subscription sip->xmpp {Watcher} -> {List}: {Count} members", watcher, listMember.Address, members.Length);
-        await SendAsync(watch, fullState: true, changed: null).ConfigureAwait(false);
+        // The back-end subscriptions go first, so that a quick unsubscribe cannot overtake them; answers arriving
+        // meanwhile only update the state the full-state notification then carries.
         foreach (var member in members)
         {
             await RouteAsync(new PresenceEvent(PresenceEventKind.Subscribe, watcher, member.Address)).ConfigureAwait(false);
         }
+        await SendAsync(watch, fullState: true, changed: null).ConfigureAwait(false);
         return true;
     }
 
@@ -163,7 +166,7 @@ public sealed class SipListNotifiers : IDisposable
             {
                 watch.Gate.Release();
             }
-            if (visible)
+            if (visible && watch.InitialSent)
             {
                 await SendAsync(watch, fullState: false, changed: presence.Presentity.Bare).ConfigureAwait(false);
             }
@@ -259,7 +262,6 @@ public sealed class SipListNotifiers : IDisposable
 
     private async Task EndAsync(ListWatch watch)
     {
-        await SendAsync(watch, fullState: false, changed: null).ConfigureAwait(false); // terminated: no body
         if (watch.Notifier.Dialog is { } dialog && _byDialog.TryRemove(dialog.Key, out _))
         {
             _logger.LogInformation("Presence list subscription sip->xmpp {Watcher} -> {List}: terminated", watch.Watcher, watch.List.Address);
@@ -267,6 +269,7 @@ public sealed class SipListNotifiers : IDisposable
             {
                 await RouteAsync(new PresenceEvent(PresenceEventKind.Unsubscribe, watch.Watcher, member.Address)).ConfigureAwait(false);
             }
+            await SendAsync(watch, fullState: false, changed: null).ConfigureAwait(false); // terminated: no body
             watch.Notifier.Dispose();
         }
     }
@@ -286,6 +289,7 @@ public sealed class SipListNotifiers : IDisposable
                 }
                 else
                 {
+                    watch.InitialSent |= fullState;
                     var (body, contentType) = Body(watch, fullState, changed);
                     notify = watch.Notifier.CreateNotify(body, contentType);
                 }
