@@ -34,5 +34,16 @@ public static partial class BridgeConfigValidator
         {
             errors.Add($"Bridge:Presence:PrivateListsFolder: '{folder}' is not a folder");
         }
+        if (config.Presence.RulesFolder is { } rules && !Directory.Exists(rules))
+        {
+            errors.Add($"Bridge:Presence:RulesFolder: '{rules}' is not a folder");
+        }
+        for (var i = 0; i < config.Peerings.Length; i++)
+        {
+            if (config.Peerings[i].DelegatedAuthorization && config.Presence.RulesFolder is null)
+            {
+                errors.Add($"Bridge:Peerings:{i}:DelegatedAuthorization: needs Bridge:Presence:RulesFolder (the presentities' pres-rules)");
+            }
+        }
     }
 }

@@ -40,6 +40,13 @@ public sealed class PeeringPolicy
             : new PolicyDecision(PolicyVerdict.ServiceNotAllowed, $"service '{service.ToConfigString()}' is not allowed between '{fromDomain}' and '{toDomain}'");
     }
 
+    /// <summary>True when a peering containing both domains has DelegatedAuthorization.</summary>
+    public bool IsDelegated(string watcherDomain, string presentityDomain)
+    {
+        var current = config.Current;
+        return current.Peerings.Any(p => p.DelegatedAuthorization && Contains(p, watcherDomain) && Contains(p, presentityDomain));
+    }
+
     /// <summary>True if <paramref name="domain"/> is configured with <paramref name="protocol"/>.</summary>
     public bool IsDomain(string domain, DomainProtocol protocol) =>
         config.Current.FindDomain(domain)?.Protocol == protocol;

@@ -1,7 +1,9 @@
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
+using Bridge.Mapping.Policy;
 using Bridge.Mapping.Presence;
+using Bridge.Mapping.Presence.Rules;
 using Bridge.FrontEnds.Sip.Presence;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
@@ -32,7 +34,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
     private readonly SipListNotifiers _lists;
 
     public SipFrontEnd(SipStack stack, IBridgeConfigSource config, Lazy<MessageRouter> router, Lazy<PresenceRouter> presenceRouter,
-        ISubscriptionStore store, TimeProvider time, ILogger<SipFrontEnd> logger)
+        ISubscriptionStore store, TimeProvider time, ILogger<SipFrontEnd> logger, IPresenceRulesSource? rules = null)
     {
         _stack = stack;
         _config = config;
@@ -40,7 +42,8 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
         _store = store;
         _logger = logger;
         _sender = new SipPeerSender(stack, config);
-        _subscriptions = new SipPresenceSubscriptions(_sender, presenceRouter, store, time, logger, _stopping.Token);
+        _subscriptions = new SipPresenceSubscriptions(_sender, presenceRouter, store, time, logger, _stopping.Token,
+            new PeeringPolicy(config), rules ?? new FolderPresenceRulesSource(config, logger));
         _notifiers = new SipPresenceNotifiers(stack, config, _sender, presenceRouter, store, time, logger, _stopping.Token);
         _lists = new SipListNotifiers(stack, config, _sender, presenceRouter, time, logger, _stopping.Token);
     }

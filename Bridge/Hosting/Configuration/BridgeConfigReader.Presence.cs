@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Bridge.Hosting.Configuration;
 
-/// <summary>Bridge:Presence:Lists:&lt;address&gt;:{Name, Members[]} and Bridge:Presence:PrivateListsFolder.</summary>
+/// <summary>Bridge:Presence:Lists:&lt;address&gt;:{Name, Members[]}, Bridge:Presence:PrivateListsFolder and Bridge:Presence:RulesFolder.</summary>
 public static partial class BridgeConfigReader
 {
     private static PresenceSettings ReadPresence(IConfigurationSection section, List<string> errors)
@@ -33,7 +33,8 @@ public static partial class BridgeConfigReader
             lists.Add(new ListConfig(address, list.GetSection("Name").Value, members.ToImmutable()));
         }
         var folder = section.GetSection("PrivateListsFolder").Value;
-        return new PresenceSettings(lists.ToImmutable(), string.IsNullOrWhiteSpace(folder) ? null : folder);
+        var rules = section.GetSection("RulesFolder").Value;
+        return new PresenceSettings(lists.ToImmutable(), string.IsNullOrWhiteSpace(folder) ? null : folder, string.IsNullOrWhiteSpace(rules) ? null : rules);
     }
 
     /// <summary>"local@domain", written as an XMPP user would (unescaped local part).</summary>

@@ -204,7 +204,7 @@ public static partial class BridgeConfigReader
                 }
             }
 
-            peerings.Add(new PeeringConfig(domains, services.ToImmutable()));
+            peerings.Add(new PeeringConfig(domains, services.ToImmutable(), ReadBool(p.GetSection("DelegatedAuthorization"), false, errors)));
         }
 
         return peerings.ToImmutable();

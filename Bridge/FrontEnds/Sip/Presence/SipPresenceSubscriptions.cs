@@ -3,6 +3,8 @@ using Bridge.Mapping.Addresses;
 using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Presence;
+using Bridge.Mapping.Policy;
+using Bridge.Mapping.Presence.Rules;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
 using Bridge.Sip;
@@ -32,8 +34,11 @@ public sealed partial class SipPresenceSubscriptions : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Watcher, string Presentity), PresenceSubscription> _byKey = [];
     private readonly ConcurrentDictionary<string, PresenceSubscription> _byCallId = new(StringComparer.Ordinal);
+    private readonly PeeringPolicy _policy;
+    private readonly DelegatedPresence _delegated;
 
-    public SipPresenceSubscriptions(SipPeerSender sender, Lazy<PresenceRouter> router, ISubscriptionStore store, TimeProvider time, ILogger logger, CancellationToken stopping)
+    public SipPresenceSubscriptions(SipPeerSender sender, Lazy<PresenceRouter> router, ISubscriptionStore store, TimeProvider time, ILogger logger, CancellationToken stopping,
+        PeeringPolicy policy, IPresenceRulesSource rules)
     {
         _sender = sender;
         _router = router;
@@ -41,12 +46,21 @@ public sealed partial class SipPresenceSubscriptions : IDisposable
         _time = time;
         _logger = logger;
         _stopping = stopping;
+        _policy = policy;
+        _delegated = new DelegatedPresence(
+            (relay, presentity, ct) => SubscribeAsync(relay, presentity, ct),
+            (relay, presentity, ct) => UnsubscribeAsync(relay, presentity, ct),
+            router, rules, store, time, logger, stopping);
     }
 
     /// <summary>Subscribe, Unsubscribe and Probe from an XMPP watcher to a SIP presentity.</summary>
     public Task<DeliveryResult> DeliverAsync(PresenceEvent presence, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(presence);
+        if (_policy.IsDelegated(presence.From.Domain, presence.To.Domain))
+        {
+            return DeliverDelegatedAsync(presence, ct);
+        }
         return presence.Kind switch
         {
             PresenceEventKind.Subscribe => SubscribeAsync(presence.From.Bare, presence.To.Bare, ct),
@@ -59,7 +73,9 @@ public sealed partial class SipPresenceSubscriptions : IDisposable
     /// <summary>After a restart: a fresh SUBSCRIBE per stored XMPP watcher. The old dialog ends at the notifier when its next NOTIFY gets our 481.</summary>
     public void Restore(IEnumerable<SubscriptionRecord> records)
     {
-        foreach (var record in records.Where(r => r.Role == SubscriptionRole.XmppWatcher))
+        records = [.. records];
+        _delegated.Restore(records);
+        foreach (var record in records.Where(r => r.Role == SubscriptionRole.XmppWatcher && r.State != DelegatedPresence.DelegatedState))
         {
             var subscription = Start(record.Watcher.Bare, record.Presentity.Bare, fetchFor: null, background: true);
             subscription.SubscribedSent = record.State == "active";
@@ -374,6 +390,11 @@ public sealed partial class SipPresenceSubscriptions : IDisposable
 
     private async Task RouteAsync(PresenceEvent presence)
     {
+        if (DelegatedPresence.IsRelay(presence.To))
+        {
+            await _delegated.OnSharedEventAsync(presence).ConfigureAwait(false); // a shared subscription: fanned out by the rules
+            return;
+        }
         var result = await _router.Value.RouteAsync(presence, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
         if (!result.Delivered)
         {
