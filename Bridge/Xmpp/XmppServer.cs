@@ -13,7 +13,7 @@ namespace Bridge.Xmpp;
 /// <see cref="XmppServerOptions.Listen"/>; outbound streams are opened per (local, remote) domain pair on
 /// demand by <see cref="SendAsync"/>. A failing connection only affects its own stanzas.
 /// </summary>
-public sealed class XmppServer : IAsyncDisposable
+public sealed class XmppServer : IXmppStanzaLink, IAsyncDisposable
 {
     private readonly XmppServerOptions _options;
     private readonly ILogger<XmppServer> _logger;
@@ -49,6 +49,9 @@ public sealed class XmppServer : IAsyncDisposable
     public Func<XElement, Task>? StanzaHandler { get; set; }
 
     public IPEndPoint? BoundEndPoint => _acceptor?.LocalEndPoint;
+
+    /// <summary>S2S carries every domain the bridge answers for.</summary>
+    public bool Serves(string localDomain) => _ctx.IsLocal(localDomain);
 
     public Task StartAsync(CancellationToken ct)
     {

@@ -23,6 +23,8 @@ public static partial class BridgeConfigValidator
         ValidateSip(config.Sip, errors, tcpSockets);
         ValidateDomains(config, errors);
         ValidatePeerings(config, errors);
+        ValidateComponent(config, errors);
+        ValidateResilience(config.Resilience, errors);
         return errors;
     }
 

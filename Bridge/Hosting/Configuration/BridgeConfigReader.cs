@@ -37,12 +37,15 @@ public static partial class BridgeConfigReader
         }
 
         var config = new BridgeConfig(
-            ReadXmpp(bridge.GetSection("Xmpp"), errors),
+            ReadXmpp(bridge.GetSection("Xmpp"), errors) with { Component = ReadComponent(bridge.GetSection("Xmpp:Component"), errors) },
             ReadSip(bridge.GetSection("Sip"), errors),
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
             new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
-            ReadStorage(bridge.GetSection("Storage"), errors));
+            ReadStorage(bridge.GetSection("Storage"), errors))
+        {
+            Resilience = ReadResilience(bridge.GetSection("Resilience"), errors),
+        };
 
         if (errors.Count > before)
         {
