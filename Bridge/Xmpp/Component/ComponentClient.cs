@@ -12,7 +12,7 @@ namespace Bridge.Xmpp.Component;
 /// component's domain (<see cref="ComponentOptions.Name"/>). Keeps the connection up by itself: when the
 /// server goes away it reconnects with exponential backoff and jitter (<see cref="ReconnectBackoff"/>).
 /// Stanzas sent meanwhile wait in a bounded queue with a deadline; each completes Sent once written to
-/// an authenticated stream, or Failed (resource-constraint when the queue is full, remote-server-timeout
+/// an authenticated stream, or Failed (resource-constraint when the queue is full, service-unavailable
 /// when its deadline passes or the client stops), so the caller can always tell its sender.
 /// </summary>
 public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
@@ -46,7 +46,9 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
             ? new ComponentConnector(options, time, _logger)
             : new ComponentConnector(options, time, _logger) { Connect = connect };
         _queue = new PendingQueue<XElement, XmppSendResult>(options.QueueLimit, options.QueueDeadline, time,
-            _ => XmppSendResult.Failed("remote-server-timeout", $"component link to {options.Host}:{options.Port} not back within {options.QueueDeadline.TotalSeconds:0.#} s"),
+            // service-unavailable, not remote-server-timeout: the bridge's own link is down, which a SIP
+            // sender should hear as 503 (RFC 3261 §21.5.4, try later), not as RFC 7247's 408 for a peer's timeout.
+            _ => XmppSendResult.Failed("service-unavailable", $"component link to {options.Host}:{options.Port} not back within {options.QueueDeadline.TotalSeconds:0.#} s"),
             _ => XmppSendResult.Failed("resource-constraint", $"more than {options.QueueLimit} stanzas waiting for the component link"));
         _reconnect = options.Backoff.Build(time, _shutdown.Token, (attempt, delay, error) =>
         {
@@ -106,7 +108,7 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
         }
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _run.WaitAsync(ct).ConfigureAwait(false);
-        _queue.FailAll(_ => XmppSendResult.Failed("remote-server-timeout", "bridge shutting down"));
+        _queue.FailAll(_ => XmppSendResult.Failed("service-unavailable", "bridge shutting down"));
     }
 
     public async ValueTask DisposeAsync()
@@ -144,7 +146,7 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
         {
             if (_stopped)
             {
-                return XmppSendResult.Failed("remote-server-timeout", "bridge shutting down");
+                return XmppSendResult.Failed("service-unavailable", "bridge shutting down");
             }
             channel = _channel;
             queued = channel is null ? _queue.Enqueue(wire) : Task.FromResult(XmppSendResult.Sent);
@@ -242,7 +244,7 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
                     continue;
                 }
                 broken = true;
-                item.Complete(XmppSendResult.Failed("remote-server-timeout", "component link lost while sending"));
+                item.Complete(XmppSendResult.Failed("service-unavailable", "component link lost while sending"));
             }
             if (broken)
             {

@@ -165,7 +165,7 @@ public sealed class ComponentClientTests
         time.Advance(TimeSpan.FromSeconds(1));
         var result = await waiting.WaitAsync(Guard());
         Assert.AreEqual(XmppSendStatus.Failed, result.Status);
-        Assert.AreEqual("remote-server-timeout", result.Condition, result.Text);
+        Assert.AreEqual("service-unavailable", result.Condition, result.Text);
         Assert.AreEqual(0, client.QueuedCount);
     }
 
@@ -186,7 +186,7 @@ public sealed class ComponentClientTests
         Assert.IsFalse(first.IsCompleted || second.IsCompleted);
 
         await client.StopAsync(Guard());
-        Assert.AreEqual("remote-server-timeout", (await first).Condition, "stopping fails what waits; nothing is left hanging");
-        Assert.AreEqual("remote-server-timeout", (await second).Condition);
+        Assert.AreEqual("service-unavailable", (await first).Condition, "stopping fails what waits; nothing is left hanging");
+        Assert.AreEqual("service-unavailable", (await second).Condition);
     }
 }
