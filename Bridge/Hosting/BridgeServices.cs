@@ -111,7 +111,12 @@ public static class BridgeServices
         var listen = config.Sip.Listen
             .Select(l => new SipEndPoint(ToSipTransport(l.Transport), new IPEndPoint(l.Address, l.Port)))
             .ToList();
-        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes));
+        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes))
+        {
+            ConnectRetry = BackoffFrom(config.Resilience),
+            ConnectDeadline = TimeSpan.FromSeconds(config.Resilience.QueueDeadlineSeconds),
+            MaxWaitingPerConnection = config.Resilience.QueueLimit,
+        };
     }
 
     /// <summary>
@@ -127,6 +132,8 @@ public static class BridgeServices
             ConnectTimeout = config.Xmpp.ConnectTimeout ?? TimeSpan.FromSeconds(10),
             IsLocalDomain = domain => policy.IsDomain(domain, DomainProtocol.Sip),
             IsPeerAllowed = (local, remote) => policy.CheckLink(remote, DomainProtocol.Xmpp, local).IsAllowed,
+            MaxQueuedStanzasPerDomain = config.Resilience.QueueLimit,
+            ConnectRetry = BackoffFrom(config.Resilience),
         };
     }
 

@@ -35,7 +35,7 @@ public sealed class XmppServer : IXmppStanzaLink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options;
         _logger = loggers.CreateLogger<XmppServer>();
-        var connector = new S2SConnector(resolver, options, loggers.CreateLogger<S2SConnector>());
+        var connector = new S2SConnector(resolver, options, time, loggers.CreateLogger<S2SConnector>());
         var verifier = new DialbackVerifier(connector, options, time, loggers.CreateLogger<DialbackVerifier>());
         _ctx = new S2SContext(options, new DialbackKey(options.DialbackSecret), connector, verifier, time, loggers, _shutdown.Token);
     }
