@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Bridge.Net;
+using Bridge.Sip;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bridge.Tests.Sip;
+
+/// <summary>
+/// Outbound TCP to a SIP peer that is down or restarting: connects are retried on (fake) time, requests wait
+/// within a deadline and a bound, and what cannot be sent ends as 503 for its sender.
+/// </summary>
+[TestClass]
+public sealed class SipStackReconnectTests
+{
+    // Guards against a hang only; every wait completes as soon as the awaited event happens.
+    private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
+
+    private static async Task<(SipStack Stack, RetrySignal Retries)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
+    {
+        var retries = new RetrySignal();
+        var options = new SipStackOptions([new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, 0))], new SipParserLimits())
+        {
+            ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+            ConnectDeadline = TimeSpan.FromSeconds(10),
+            MaxWaitingPerConnection = maxWaiting,
+        };
+        var stack = new SipStack(options, time, retries);
+        await stack.StartAsync(CancellationToken.None);
+        return (stack, retries);
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static SipRequest NewMessage(string text)
+    {
+        var request = new SipRequest("MESSAGE", "sip:bob@b.test");
+        request.Headers.Add("From", $"<sip:alice@a.test>;tag={SipStack.NewTag()}");
+        request.Headers.Add("To", "<sip:bob@b.test>");
+        request.Headers.Add("Call-ID", SipStack.NewCallId("a.test"));
+        request.Headers.Add("CSeq", "1 MESSAGE");
+        request.Headers.Add("Content-Type", "text/plain");
+        request.Body = Encoding.UTF8.GetBytes(text);
+        return request;
+    }
+
+    [TestMethod]
+    public async Task ARequestWaitsForAPeerThatComesBackAndIsAnswered()
+    {
+        var time = new FakeTimeProvider();
+        var (alice, retries) = await StartAliceAsync(time);
+        await using var _ = alice;
+        var port = FreePort();
+        var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, port));
+
+        var response = alice.SendRequestAsync(NewMessage("while you were away"), target, Guard());
+        await retries.WaitAsync(1, Guard());
+        Assert.IsFalse(response.IsCompleted, "the request waits for the connection instead of failing");
+
+        // The peer comes back on the same port; the next retry (after the backoff delay) finds it.
+        var bob = new SipStack(new SipStackOptions([target], new SipParserLimits()), TimeProvider.System, new RetrySignal());
+        await using var __ = bob;
+        bob.RequestHandler = tx => tx.SendResponseAsync(bob.CreateResponse(tx.Request, 200));
+        await bob.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.AreEqual(200, (await response.WaitAsync(Guard())).StatusCode);
+    }
+
+    [TestMethod]
+    public async Task PastTheDeadlineTheRequestFailsWith503()
+    {
+        var time = new FakeTimeProvider();
+        var (alice, retries) = await StartAliceAsync(time);
+        await using var _ = alice;
+        var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort()));
+
+        var response = alice.SendRequestAsync(NewMessage("nobody home"), target, Guard());
+        await retries.WaitAsync(1, Guard());
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.AreEqual(503, (await response.WaitAsync(Guard())).StatusCode);
+    }
+
+    [TestMethod]
+    public async Task BeyondTheBoundARequestFailsAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var (alice, retries) = await StartAliceAsync(time, maxWaiting: 1);
+        await using var _ = alice;
+        var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort()));
+
+        var first = alice.SendRequestAsync(NewMessage("one"), target, Guard());
+        await retries.WaitAsync(1, Guard());
+        var second = await alice.SendRequestAsync(NewMessage("two"), target, Guard());
+
+        Assert.AreEqual(503, second.StatusCode, "no room to wait: refused without waiting for time to pass");
+        Assert.IsFalse(first.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.AreEqual(503, (await first.WaitAsync(Guard())).StatusCode);
+    }
+
+    /// <summary>A logger that counts the stack's "retrying" warnings, so a test advances time only once a retry waits on it.</summary>
+    private sealed class RetrySignal : ILogger<SipStack>
+    {
+        private readonly object _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private int _count;
+
+        public Task WaitAsync(int count, CancellationToken ct)
+        {
+            lock (_gate)
+            {
+                if (_count >= count)
+                {
+                    return Task.CompletedTask;
+                }
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((count, done));
+                return done.Task.WaitAsync(ct);
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!formatter(state, exception).Contains("retrying", StringComparison.Ordinal))
+            {
+                return;
+            }
+            lock (_gate)
+            {
+                _count++;
+                foreach (var waiter in _waiters.Where(w => w.Count <= _count).ToList())
+                {
+                    waiter.Done.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+    }
+}
