@@ -13,7 +13,8 @@ namespace Bridge.Hosting.Configuration;
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
-/// Storage:Path, Storage:FlushIntervalMilliseconds.
+/// Storage:Path, Storage:FlushIntervalMilliseconds; Xmpp:Component:Host/Port/Name/Secret and
+/// Resilience:QueueLimit/QueueDeadlineSeconds/ReconnectMaxDelaySeconds (BridgeConfigReader.Component.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
