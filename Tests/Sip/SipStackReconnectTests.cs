@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Bridge.Net;
 using Bridge.Sip;
-using Microsoft.Extensions.Logging;
+using Bridge.Tests.Net;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Sip;
@@ -18,16 +18,16 @@ public sealed class SipStackReconnectTests
     // Guards against a hang only; every wait completes as soon as the awaited event happens.
     private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static async Task<(SipStack Stack, RetrySignal Retries)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
+    private static async Task<(SipStack Stack, RetryLogSignal Retries)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
     {
-        var retries = new RetrySignal();
+        var retries = new RetryLogSignal();
         var options = new SipStackOptions([new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, 0))], new SipParserLimits())
         {
             ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             ConnectDeadline = TimeSpan.FromSeconds(10),
             MaxWaitingPerConnection = maxWaiting,
         };
-        var stack = new SipStack(options, time, retries);
+        var stack = new SipStack(options, time, retries.For<SipStack>());
         await stack.StartAsync(CancellationToken.None);
         return (stack, retries);
     }
@@ -67,7 +67,7 @@ public sealed class SipStackReconnectTests
         Assert.IsFalse(response.IsCompleted, "the request waits for the connection instead of failing");
 
         // The peer comes back on the same port; the next retry (after the backoff delay) finds it.
-        var bob = new SipStack(new SipStackOptions([target], new SipParserLimits()), TimeProvider.System, new RetrySignal());
+        var bob = new SipStack(new SipStackOptions([target], new SipParserLimits()), TimeProvider.System, new RetryLogSignal().For<SipStack>());
         await using var __ = bob;
         bob.RequestHandler = tx => tx.SendResponseAsync(bob.CreateResponse(tx.Request, 200));
         await bob.StartAsync(CancellationToken.None);
@@ -107,49 +107,5 @@ public sealed class SipStackReconnectTests
         Assert.IsFalse(first.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.AreEqual(503, (await first.WaitAsync(Guard())).StatusCode);
-    }
-
-    /// <summary>A logger that counts the stack's "retrying" warnings, so a test advances time only once a retry waits on it.</summary>
-    private sealed class RetrySignal : ILogger<SipStack>
-    {
-        private readonly object _gate = new();
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
-        private int _count;
-
-        public Task WaitAsync(int count, CancellationToken ct)
-        {
-            lock (_gate)
-            {
-                if (_count >= count)
-                {
-                    return Task.CompletedTask;
-                }
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((count, done));
-                return done.Task.WaitAsync(ct);
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!formatter(state, exception).Contains("retrying", StringComparison.Ordinal))
-            {
-                return;
-            }
-            lock (_gate)
-            {
-                _count++;
-                foreach (var waiter in _waiters.Where(w => w.Count <= _count).ToList())
-                {
-                    waiter.Done.TrySetResult();
-                    _waiters.Remove(waiter);
-                }
-            }
-        }
     }
 }
