@@ -30,8 +30,12 @@ public sealed partial class SipStack
             _logger.LogWarning("SIP connect to {Remote}: attempt {Attempt} failed ({Error}); retrying in {Delay}", remote, attempt, error?.Message, delay));
         try
         {
+            var attempt = 0;
             return await pipeline.ExecuteAsync(async token =>
-                await StreamConnection.ConnectAsync(remote, local, token).ConfigureAwait(false), linked.Token).ConfigureAwait(false);
+            {
+                _logger.LogDebug("SIP connect to {Remote}: attempt {Attempt} starting", remote, ++attempt);
+                return await StreamConnection.ConnectAsync(remote, local, token).ConfigureAwait(false);
+            }, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Tests.Net;
 
 /// <summary>
-/// A logger factory that counts the "retrying" lines a reconnect pipeline logs, so a test moves fake time on
-/// only once a retry is actually waiting on it (no sleeps, no guessing).
+/// A logger factory that counts the log lines containing <paramref name="marker"/> (by default the "retrying"
+/// lines a reconnect pipeline logs), so a test moves fake time on only once a retry is under way.
 /// </summary>
-internal sealed class RetryLogSignal : ILoggerFactory
+internal sealed class RetryLogSignal(string marker = "retrying") : ILoggerFactory
 {
     private readonly object _gate = new();
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
@@ -28,6 +28,14 @@ internal sealed class RetryLogSignal : ILoggerFactory
         }
     }
 
+    public bool Reached(int count)
+    {
+        lock (_gate)
+        {
+            return _count >= count;
+        }
+    }
+
     public ILogger CreateLogger(string categoryName) => new Counter(this);
 
     public void AddProvider(ILoggerProvider provider)
@@ -40,7 +48,7 @@ internal sealed class RetryLogSignal : ILoggerFactory
 
     private void Saw(string line)
     {
-        if (!line.Contains("retrying", StringComparison.Ordinal))
+        if (!line.Contains(marker, StringComparison.Ordinal))
         {
             return;
         }

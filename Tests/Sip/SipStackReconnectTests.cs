@@ -18,18 +18,19 @@ public sealed class SipStackReconnectTests
     // Guards against a hang only; every wait completes as soon as the awaited event happens.
     private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static async Task<(SipStack Stack, RetryLogSignal Retries)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
+    private static async Task<(SipStack Stack, RetryLogSignal Retries, RetryLogSignal Attempts)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
     {
         var retries = new RetryLogSignal();
+        var attempts = new RetryLogSignal("starting");
         var options = new SipStackOptions([new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, 0))], new SipParserLimits())
         {
             ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             ConnectDeadline = TimeSpan.FromSeconds(10),
             MaxWaitingPerConnection = maxWaiting,
         };
-        var stack = new SipStack(options, time, retries.For<SipStack>());
+        var stack = new SipStack(options, time, new Both(retries, attempts));
         await stack.StartAsync(CancellationToken.None);
-        return (stack, retries);
+        return (stack, retries, attempts);
     }
 
     private static int FreePort()
@@ -57,7 +58,7 @@ public sealed class SipStackReconnectTests
     public async Task ARequestWaitsForAPeerThatComesBackAndIsAnswered()
     {
         var time = new FakeTimeProvider();
-        var (alice, retries) = await StartAliceAsync(time);
+        var (alice, retries, attempts) = await StartAliceAsync(time);
         await using var _ = alice;
         var port = FreePort();
         var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, port));
@@ -71,7 +72,14 @@ public sealed class SipStackReconnectTests
         await using var __ = bob;
         bob.RequestHandler = tx => tx.SendResponseAsync(bob.CreateResponse(tx.Request, 200));
         await bob.StartAsync(CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(1));
+        // The retry's delay timer is registered just after it is logged: step time on until the next attempt starts.
+        var ct = Guard();
+        while (!attempts.Reached(2))
+        {
+            ct.ThrowIfCancellationRequested();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
 
         Assert.AreEqual(200, (await response.WaitAsync(Guard())).StatusCode);
     }
@@ -80,7 +88,7 @@ public sealed class SipStackReconnectTests
     public async Task PastTheDeadlineTheRequestFailsWith503()
     {
         var time = new FakeTimeProvider();
-        var (alice, retries) = await StartAliceAsync(time);
+        var (alice, retries, _) = await StartAliceAsync(time);
         await using var _ = alice;
         var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort()));
 
@@ -95,7 +103,7 @@ public sealed class SipStackReconnectTests
     public async Task BeyondTheBoundARequestFailsAtOnce()
     {
         var time = new FakeTimeProvider();
-        var (alice, retries) = await StartAliceAsync(time, maxWaiting: 1);
+        var (alice, retries, _) = await StartAliceAsync(time, maxWaiting: 1);
         await using var _ = alice;
         var target = new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort()));
 
@@ -107,5 +115,23 @@ public sealed class SipStackReconnectTests
         Assert.IsFalse(first.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.AreEqual(503, (await first.WaitAsync(Guard())).StatusCode);
+    }
+
+    /// <summary>Feeds the stack's log lines to both signals.</summary>
+    private sealed class Both(RetryLogSignal first, RetryLogSignal second) : Microsoft.Extensions.Logging.ILogger<SipStack>
+    {
+        private readonly Microsoft.Extensions.Logging.ILogger _a = first.CreateLogger("sip");
+        private readonly Microsoft.Extensions.Logging.ILogger _b = second.CreateLogger("sip");
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            _a.Log(logLevel, eventId, state, exception, formatter);
+            _b.Log(logLevel, eventId, state, exception, formatter);
+        }
     }
 }

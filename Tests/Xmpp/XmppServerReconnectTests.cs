@@ -26,7 +26,9 @@ public sealed class XmppServerReconnectTests
         return port;
     }
 
-    private static XmppServer StartA(FakeTimeProvider time, RetryLogSignal signal, int bPort) =>
+    private int _resolves;
+
+    private XmppServer StartA(FakeTimeProvider time, RetryLogSignal signal, int bPort) =>
         new(new XmppServerOptions(new IPEndPoint(IPAddress.Loopback, 0), "secret-a")
             {
                 IsLocalDomain = d => d == "a.test",
@@ -34,7 +36,8 @@ public sealed class XmppServerReconnectTests
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             },
-            new XmppResolver(d => d == "b.test" ? ("127.0.0.1", bPort) : null, NullLogger<XmppResolver>.Instance),
+            // Each connect attempt resolves first: counting resolves counts attempts.
+            new XmppResolver(d => d == "b.test" && Interlocked.Increment(ref _resolves) > 0 ? ("127.0.0.1", bPort) : null, NullLogger<XmppResolver>.Instance),
             time, signal);
 
     private static XElement Message(string id) =>
@@ -71,7 +74,14 @@ public sealed class XmppServerReconnectTests
             },
         };
         await b.StartAsync(CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(1));
+        // The retry's delay timer is registered just after it is logged: step time on until the next attempt starts.
+        var ct = Guard();
+        while (Volatile.Read(ref _resolves) < 2)
+        {
+            ct.ThrowIfCancellationRequested();
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
 
         Assert.AreEqual(XmppSendResult.Sent, await sending.WaitAsync(Guard()));
         Assert.AreEqual("r1", (string?)(await received.Task.WaitAsync(Guard())).Attribute("id"));

@@ -120,7 +120,9 @@ public sealed class ComponentClientTests
             }
             return StreamConnection.ConnectAsync(server.EndPoint, null, ct);
         }
-        await using var client = new ComponentClient(Options(server), time, NullLoggerFactory.Instance, Connect);
+        // Fake time runs on while the test waits for real sockets; only reconnecting is under test here.
+        var options = Options(server) with { QueueDeadline = TimeSpan.FromDays(1) };
+        await using var client = new ComponentClient(options, time, NullLoggerFactory.Instance, Connect);
         await client.StartAsync(CancellationToken.None);
 
         // Down: a stanza waits instead of failing.
@@ -134,7 +136,7 @@ public sealed class ComponentClientTests
         Assert.IsFalse(waiting.IsCompleted);
 
         var accepted = server.AcceptAsync(Guard());
-        await AdvanceUntilAsync(time, () => Volatile.Read(ref attempts) >= 3, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(time, () => Volatile.Read(ref attempts) >= 3, TimeSpan.FromMilliseconds(100));
         Assert.IsTrue(await accepted, "handshake after two refused attempts");
         Assert.AreEqual(XmppSendStatus.Sent, (await waiting).Status, "the queued stanza went out once the link was back");
         Assert.AreEqual("queued-1", (string?)(await server.NextElementAsync(Guard())).Attribute("id"));
@@ -142,7 +144,7 @@ public sealed class ComponentClientTests
         // The server restarts: the client finds it again by itself.
         var reconnected = server.AcceptAsync(Guard());
         await server.DropAsync();
-        await AdvanceUntilAsync(time, () => reconnected.IsCompleted, TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(time, () => reconnected.IsCompleted, TimeSpan.FromMilliseconds(100));
         Assert.IsTrue(await reconnected);
         var after = await client.SendAsync(Message("bob@b.test", "alice@a.test", "after-1"), Guard());
         Assert.AreEqual(XmppSendStatus.Sent, after.Status, after.Text);
