@@ -52,7 +52,6 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
             _ => XmppSendResult.Failed("resource-constraint", $"more than {options.QueueLimit} stanzas waiting for the component link"));
         _reconnect = options.Backoff.Build(time, _shutdown.Token, (attempt, delay, error) =>
         {
-            ConnectAttempts = attempt + 1;
             _logger.LogWarning("Component {Name}: connect attempt {Attempt} to {Host}:{Port} failed ({Error}); retrying in {Delay}",
                 _options.Name, attempt, _options.Host, _options.Port, error?.Message, delay);
         });
@@ -65,12 +64,6 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
 
     /// <summary>Stanzas waiting for the link.</summary>
     public int QueuedCount => _queue.Count;
-
-    /// <summary>Attempts of the current (re)connect, for logs and tests.</summary>
-    public int ConnectAttempts { get; private set; }
-
-    /// <summary>Raised each time the stream is authenticated (after a reconnect too), after the queue is flushed.</summary>
-    public event Action? Connected;
 
     public bool Serves(string localDomain) => string.Equals(localDomain, _options.Name, StringComparison.OrdinalIgnoreCase);
 
@@ -183,7 +176,6 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
             XmppChannel channel;
             try
             {
-                ConnectAttempts = 1;
                 channel = await _reconnect.ExecuteAsync(async token => await _connector.OpenAsync(token).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -202,7 +194,6 @@ public sealed class ComponentClient : IXmppStanzaLink, IAsyncDisposable
                 await channel.DisposeAsync().ConfigureAwait(false);
                 break;
             }
-            Connected?.Invoke();
             var reason = await ReadLoopAsync(channel, ct).ConfigureAwait(false);
             MarkLost(channel);
             await channel.DisposeAsync().ConfigureAwait(false);

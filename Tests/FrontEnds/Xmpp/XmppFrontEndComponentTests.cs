@@ -7,6 +7,7 @@ using Bridge.Mapping.Configuration;
 using Bridge.Mapping.Errors;
 using Bridge.Mapping.Messages;
 using Bridge.Mapping.Policy;
+using Bridge.Mapping.Presence;
 using Bridge.Mapping.Routing;
 using Bridge.Net;
 using Bridge.Tests.Mapping.Configuration;
@@ -90,6 +91,36 @@ public sealed class XmppFrontEndComponentTests
         Assert.AreEqual(Accept + "message", toAlice.Name);
         Assert.AreEqual("bob@b.test", (string?)toAlice.Attribute("from"));
         Assert.AreEqual("hello alice", toAlice.Element(Accept + "body")?.Value);
+    }
+
+    [TestMethod]
+    public async Task PresenceSubscriptionsCrossBothWays()
+    {
+        await StartAsync(TimeProvider.System);
+        Assert.IsTrue(await _prosody.AcceptAsync(Guard()));
+
+        await _prosody.SendAsync(new XElement(Accept + "presence", new XAttribute("from", "alice@a.test"), new XAttribute("to", "bob@b.test"),
+            new XAttribute("type", "subscribe"), new XAttribute("id", "p1")).ToString(SaveOptions.DisableFormatting), Guard());
+        var ct = Guard();
+        PresenceEvent? subscribe = null;
+        while (subscribe is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+            lock (_sip.Presence)
+            {
+                subscribe = _sip.Presence.FirstOrDefault();
+            }
+        }
+        Assert.AreEqual(PresenceEventKind.Subscribe, subscribe.Kind);
+        Assert.AreEqual(new ChatAddress("bob", "b.test"), subscribe.To);
+
+        var result = await _frontEnd.DeliverPresenceAsync(new PresenceEvent(PresenceEventKind.Subscribed, new ChatAddress("bob", "b.test"), new ChatAddress("alice", "a.test")), Guard());
+        Assert.IsTrue(result.Delivered, result.Error?.Text);
+        var subscribed = await _prosody.NextElementAsync(Guard());
+        Assert.AreEqual(Accept + "presence", subscribed.Name);
+        Assert.AreEqual("subscribed", (string?)subscribed.Attribute("type"), subscribed.ToString());
+        Assert.AreEqual("bob@b.test", (string?)subscribed.Attribute("from"));
     }
 
     [TestMethod]
