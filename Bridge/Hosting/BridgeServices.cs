@@ -9,7 +9,9 @@ using Bridge.Mapping.Policy;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
 using Bridge.Sip;
+using Bridge.Net;
 using Bridge.Xmpp;
+using Bridge.Xmpp.Component;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,6 +53,7 @@ public static class BridgeServices
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IXmppStanzaLink>(sp => StanzaLinkFrom(initial, sp));
         services.AddSingleton<IXmppPresenceCache, InMemoryXmppPresenceCache>();
         services.AddSingleton<XmppFrontEnd>();
 
@@ -61,12 +64,59 @@ public static class BridgeServices
         return services;
     }
 
+    /// <summary>
+    /// S2S alone, or, with Bridge:Xmpp:Component, the component link for its domain in front of S2S for
+    /// every other SIP domain. Read at start: switching the link is a restart, not a reload.
+    /// </summary>
+    private static IXmppStanzaLink StanzaLinkFrom(BridgeConfig initial, IServiceProvider sp)
+    {
+        var server = sp.GetRequiredService<XmppServer>();
+        if (ComponentOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()) is not { } options)
+        {
+            return server;
+        }
+        var component = new ComponentClient(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+        return new XmppStanzaLinks([component, server]);
+    }
+
+    /// <summary>The component link's options, or null when none is configured.</summary>
+    public static ComponentOptions? ComponentOptionsFrom(BridgeConfig config, PeeringPolicy policy)
+    {
+        if (config.Xmpp.Component is not { } c)
+        {
+            return null;
+        }
+        var resilience = config.Resilience;
+        return new ComponentOptions(c.Host, c.Port, c.Name, c.Secret)
+        {
+            MaxStanzaBytes = config.Xmpp.MaxStanzaBytes,
+            ConnectTimeout = config.Xmpp.ConnectTimeout ?? TimeSpan.FromSeconds(10),
+            QueueLimit = resilience.QueueLimit,
+            QueueDeadline = TimeSpan.FromSeconds(resilience.QueueDeadlineSeconds),
+            Backoff = BackoffFrom(resilience),
+            // Policy read per stanza, so a reload that drops a peering takes effect at once.
+            IsPeerAllowed = (local, remote) => policy.CheckLink(remote, DomainProtocol.Xmpp, local).IsAllowed,
+        };
+    }
+
+    public static ReconnectBackoff BackoffFrom(ResilienceSettings resilience) =>
+        ReconnectBackoff.Default with
+        {
+            MaxDelay = TimeSpan.FromSeconds(resilience.ReconnectMaxDelaySeconds),
+            FirstDelay = TimeSpan.FromSeconds(Math.Min(0.5, resilience.ReconnectMaxDelaySeconds)),
+        };
+
     public static SipStackOptions SipStackOptionsFrom(BridgeConfig config)
     {
         var listen = config.Sip.Listen
             .Select(l => new SipEndPoint(ToSipTransport(l.Transport), new IPEndPoint(l.Address, l.Port)))
             .ToList();
-        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes));
+        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes))
+        {
+            ConnectRetry = BackoffFrom(config.Resilience),
+            ConnectDeadline = TimeSpan.FromSeconds(config.Resilience.QueueDeadlineSeconds),
+            MaxWaitingPerConnection = config.Resilience.QueueLimit,
+        };
     }
 
     /// <summary>
@@ -82,6 +132,8 @@ public static class BridgeServices
             ConnectTimeout = config.Xmpp.ConnectTimeout ?? TimeSpan.FromSeconds(10),
             IsLocalDomain = domain => policy.IsDomain(domain, DomainProtocol.Sip),
             IsPeerAllowed = (local, remote) => policy.CheckLink(remote, DomainProtocol.Xmpp, local).IsAllowed,
+            MaxQueuedStanzasPerDomain = config.Resilience.QueueLimit,
+            ConnectRetry = BackoffFrom(config.Resilience),
         };
     }
 

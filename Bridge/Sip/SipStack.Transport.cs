@@ -233,22 +233,34 @@ public sealed partial class SipStack
         {
             return existing;
         }
-        await _connectLock.WaitAsync(ct).ConfigureAwait(false);
+        // While a peer is down, requests queue here behind the one that is (re)connecting (SipStack.Reconnect.cs).
+        if (!TryEnterWaiting(remote))
+        {
+            throw new IOException($"more than {_options.MaxWaitingPerConnection} requests waiting for a connection to {remote}", QueueFull());
+        }
         try
         {
-            if (_connections.TryGetValue(remote, out existing) && !existing.IsClosed)
+            await _connectLock.WaitAsync(ct).ConfigureAwait(false);
+            try
             {
-                return existing;
+                if (_connections.TryGetValue(remote, out existing) && !existing.IsClosed)
+                {
+                    return existing;
+                }
+                var connection = await ConnectWithRetryAsync(remote, listen.Address, ct).ConfigureAwait(false);
+                var channel = new SipTcpChannel(connection, listen);
+                _connections[remote] = channel;
+                _loops.Add(Task.Run(() => ConnectionLoopAsync(channel, _stopping!.Token), CancellationToken.None));
+                return channel;
             }
-            var connection = await StreamConnection.ConnectAsync(remote, listen.Address, ct).ConfigureAwait(false);
-            var channel = new SipTcpChannel(connection, listen);
-            _connections[remote] = channel;
-            _loops.Add(Task.Run(() => ConnectionLoopAsync(channel, _stopping!.Token), CancellationToken.None));
-            return channel;
+            finally
+            {
+                _connectLock.Release();
+            }
         }
         finally
         {
-            _connectLock.Release();
+            LeaveWaiting(remote);
         }
     }
 

@@ -11,4 +11,13 @@ public sealed record SipStackOptions(IReadOnlyList<SipEndPoint> Listen, SipParse
 
     /// <summary>Maximum time a message stays in the network.</summary>
     public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retry of a failed outbound TCP/TLS connect (peer restarting); null tries once.</summary>
+    public Bridge.Net.ReconnectBackoff? ConnectRetry { get; init; }
+
+    /// <summary>How long requests may wait for an outbound connection; keep it below Timer F (64*T1).</summary>
+    public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests that may wait for one outbound connection; more fail at once (503).</summary>
+    public int MaxWaitingPerConnection { get; init; } = 1000;
 }

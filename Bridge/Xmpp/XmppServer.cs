@@ -13,7 +13,7 @@ namespace Bridge.Xmpp;
 /// <see cref="XmppServerOptions.Listen"/>; outbound streams are opened per (local, remote) domain pair on
 /// demand by <see cref="SendAsync"/>. A failing connection only affects its own stanzas.
 /// </summary>
-public sealed class XmppServer : IAsyncDisposable
+public sealed class XmppServer : IXmppStanzaLink, IAsyncDisposable
 {
     private readonly XmppServerOptions _options;
     private readonly ILogger<XmppServer> _logger;
@@ -35,7 +35,7 @@ public sealed class XmppServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options;
         _logger = loggers.CreateLogger<XmppServer>();
-        var connector = new S2SConnector(resolver, options, loggers.CreateLogger<S2SConnector>());
+        var connector = new S2SConnector(resolver, options, time, loggers.CreateLogger<S2SConnector>());
         var verifier = new DialbackVerifier(connector, options, time, loggers.CreateLogger<DialbackVerifier>());
         _ctx = new S2SContext(options, new DialbackKey(options.DialbackSecret), connector, verifier, time, loggers, _shutdown.Token);
     }
@@ -49,6 +49,9 @@ public sealed class XmppServer : IAsyncDisposable
     public Func<XElement, Task>? StanzaHandler { get; set; }
 
     public IPEndPoint? BoundEndPoint => _acceptor?.LocalEndPoint;
+
+    /// <summary>S2S carries every domain the bridge answers for.</summary>
+    public bool Serves(string localDomain) => _ctx.IsLocal(localDomain);
 
     public Task StartAsync(CancellationToken ct)
     {

@@ -16,4 +16,10 @@ public sealed record XmppServerOptions(IPEndPoint Listen, string DialbackSecret)
     public Func<string, string, bool> IsPeerAllowed { get; init; } = (local, remote) => false;
 
     public int MaxQueuedStanzasPerDomain { get; init; } = 10000;
+
+    /// <summary>
+    /// Retry of a refused or failed outbound connect (a peer restarting) within <see cref="ConnectTimeout"/>,
+    /// while the domain's stanzas wait in its queue; null tries each address once.
+    /// </summary>
+    public Bridge.Net.ReconnectBackoff? ConnectRetry { get; init; }
 }

@@ -25,6 +25,9 @@ public sealed record BridgeConfig(
     /// <summary>Subscription storage, never null.</summary>
     public StorageSettings Storage { get; init; } = Storage ?? new StorageSettings();
 
+    /// <summary>Reconnect and queueing of outbound links; defaults unless configured.</summary>
+    public ResilienceSettings Resilience { get; init; } = new();
+
     /// <summary>Builds the <see cref="Domains"/> dictionary with the case-insensitive key comparer it needs.</summary>
     public static ImmutableDictionary<string, DomainConfig> CreateDomains(IEnumerable<DomainConfig> domains) =>
         domains.ToImmutableDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);

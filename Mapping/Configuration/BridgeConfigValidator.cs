@@ -24,6 +24,8 @@ public static partial class BridgeConfigValidator
         ValidateDomains(config, errors);
         ValidatePeerings(config, errors);
         ValidatePresence(config, errors);
+        ValidateComponent(config, errors);
+        ValidateResilience(config.Resilience, errors);
         return errors;
     }
 

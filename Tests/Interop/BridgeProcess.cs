@@ -40,15 +40,23 @@ public sealed class BridgeProcess : IAsyncDisposable
     /// subscription store (Bridge:Storage:Path) is StoragePath(directory), so a restarted
     /// bridge with the same config finds the subscriptions again.
     /// </summary>
-    public static async Task<string> WriteConfigAsync(string directory)
+    public static async Task<string> WriteConfigAsync(string directory, Action<System.Text.Json.Nodes.JsonObject>? customize = null)
     {
         var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "bridge.json")).ConfigureAwait(false);
         var path = Path.Combine(directory, "bridge.json");
-        await File.WriteAllTextAsync(path, PeerServers.Render(template, new Dictionary<string, string>
+        var rendered = PeerServers.Render(template, new Dictionary<string, string>
         {
             ["DIALBACK_SECRET"] = Guid.NewGuid().ToString("N"),
             ["WORK_DIR"] = directory,
-        })).ConfigureAwait(false);
+        });
+        if (customize is not null)
+        {
+            // A fixture's own settings (e.g. component mode) on top of the shared template.
+            var root = System.Text.Json.Nodes.JsonNode.Parse(rendered)!.AsObject();
+            customize(root["Bridge"]!.AsObject());
+            rendered = root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        }
+        await File.WriteAllTextAsync(path, rendered).ConfigureAwait(false);
         return path;
     }
 

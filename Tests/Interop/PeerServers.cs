@@ -12,6 +12,7 @@ public sealed class PeerServers : IAsyncDisposable
     public static readonly IPEndPoint XmppClientEndPoint = new(IPAddress.Loopback, 5222);
     public static readonly IPEndPoint XmppServerEndPoint = new(IPAddress.Loopback, 5269);
     public static readonly IPEndPoint SipEndPoint = new(IPAddress.Loopback, 5060);
+    public static readonly IPEndPoint XmppComponentEndPoint = new(IPAddress.Loopback, 5347);
     public static readonly IPAddress BridgeAddress = IPAddress.Parse("127.0.0.2");
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -20,10 +21,14 @@ public sealed class PeerServers : IAsyncDisposable
     private ManagedProcess? _prosody;
     private ManagedProcess? _kamailio;
 
-    private PeerServers(string workDirectory)
+    private PeerServers(string workDirectory, ProsodyComponent? component)
     {
         WorkDirectory = workDirectory;
+        Component = component;
     }
+
+    /// <summary>The XEP-0114 component Prosody accepts on 127.0.0.1:5347, or null (S2S only).</summary>
+    public ProsodyComponent? Component { get; }
 
     /// <summary>The per-run directory: configs, databases, logs.</summary>
     public string WorkDirectory { get; }
@@ -36,9 +41,13 @@ public sealed class PeerServers : IAsyncDisposable
 
     public int? KamailioPid => _kamailio?.Id;
 
-    public static async Task<PeerServers> StartAsync(string? workDirectory = null)
+    /// <summary>
+    /// Starts both servers. With <paramref name="component"/>, Prosody also accepts that XEP-0114 component
+    /// (which then owns the component's domain on Prosody: its users reach it without S2S).
+    /// </summary>
+    public static async Task<PeerServers> StartAsync(string? workDirectory = null, ProsodyComponent? component = null)
     {
-        var servers = new PeerServers(workDirectory ?? InteropEnvironment.CreateRunDirectory("peers"));
+        var servers = new PeerServers(workDirectory ?? InteropEnvironment.CreateRunDirectory("peers"), component);
         try
         {
             HostsFile.EnsureEntries(HostsFile.TestEntries);
@@ -88,7 +97,7 @@ public sealed class PeerServers : IAsyncDisposable
 
     private static async Task EnsurePortsFreeAsync()
     {
-        foreach (var ep in new[] { XmppClientEndPoint, XmppServerEndPoint, SipEndPoint })
+        foreach (var ep in new[] { XmppClientEndPoint, XmppServerEndPoint, XmppComponentEndPoint, SipEndPoint })
         {
             if (await TcpProbe.AcceptsAsync(ep).ConfigureAwait(false))
             {
@@ -103,9 +112,14 @@ public sealed class PeerServers : IAsyncDisposable
         var dir = ProsodyDirectory;
         Directory.CreateDirectory(Path.Combine(dir, "data"));
         Directory.CreateDirectory(Path.Combine(dir, "certs"));
-        var config = Path.Combine(dir, "prosody.cfg.lua");
+        var config = ProsodyConfig;
         var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "prosody.cfg.lua")).ConfigureAwait(false);
-        await File.WriteAllTextAsync(config, Render(template, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory })).ConfigureAwait(false);
+        var rendered = Render(template, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory });
+        if (Component is { } component)
+        {
+            rendered = component.AddTo(rendered, XmppComponentEndPoint);
+        }
+        await File.WriteAllTextAsync(config, rendered).ConfigureAwait(false);
 
         var users = await File.ReadAllLinesAsync(Path.Combine(InteropEnvironment.PeersDirectory, "prosody-users.txt")).ConfigureAwait(false);
         foreach (var line in users.Where(l => l.Length > 0 && !l.StartsWith('#')))
@@ -116,9 +130,20 @@ public sealed class PeerServers : IAsyncDisposable
                 Path.Combine(dir, "prosodyctl.log"), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
-        _prosody = ManagedProcess.Start("prosody", "/usr/bin/prosody", ["--config", config, "-F"],
+        await LaunchProsodyAsync().ConfigureAwait(false);
+    }
+
+    private string ProsodyConfig => Path.Combine(ProsodyDirectory, "prosody.cfg.lua");
+
+    private async Task LaunchProsodyAsync()
+    {
+        var dir = ProsodyDirectory;
+        _prosody = ManagedProcess.Start("prosody", "/usr/bin/prosody", ["--config", ProsodyConfig, "-F"],
             Path.Combine(dir, "stdout.log"));
-        await TcpProbe.WaitUntilAcceptingAsync(_prosody, [XmppClientEndPoint, XmppServerEndPoint], StartTimeout,
+        IPEndPoint[] ready = Component is null
+            ? [XmppClientEndPoint, XmppServerEndPoint]
+            : [XmppClientEndPoint, XmppServerEndPoint, XmppComponentEndPoint];
+        await TcpProbe.WaitUntilAcceptingAsync(_prosody, ready, StartTimeout,
             () => LogTail.Of(Path.Combine(dir, "prosody.log")) + "\n" + _prosody.Tail(20)).ConfigureAwait(false);
     }
 
@@ -133,6 +158,22 @@ public sealed class PeerServers : IAsyncDisposable
         var escaped = doc.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
         return $"1:friends:b.test:{escaped}:8:rls1:0:/rls-services/global/index:0\n";
     }
+
+    /// <summary>Stops Prosody by its PID (SIGTERM), as an admin restarting it does; its data stays.</summary>
+    public async Task StopProsodyAsync()
+    {
+        if (_prosody is not null)
+        {
+            await _prosody.StopAsync(StopGrace).ConfigureAwait(false);
+            await _prosody.DisposeAsync().ConfigureAwait(false);
+            _prosody = null;
+        }
+    }
+
+    /// <summary>Starts Prosody again with the same config and data; returns once it accepts connections.</summary>
+    public Task StartProsodyAgainAsync() => _prosody is null
+        ? LaunchProsodyAsync()
+        : throw new InvalidOperationException("prosody is running");
 
     private async Task StartKamailioAsync()
     {

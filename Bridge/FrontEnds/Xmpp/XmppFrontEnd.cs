@@ -12,12 +12,12 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.FrontEnds.Xmpp;
 
 /// <summary>
-/// The XMPP port of the routing core: stanzas from authenticated S2S streams become canonical
-/// requests, and canonical deliveries become stanzas. Failures always travel back to the sender.
+/// The XMPP port of the routing core: stanzas from authenticated S2S streams or the XEP-0114 component
+/// link (whichever <see cref="IXmppStanzaLink"/> the host wires in) become canonical requests, and canonical deliveries become stanzas. Failures always travel back to the sender.
 /// </summary>
 public sealed class XmppFrontEnd : IFrontEnd, IHostedService
 {
-    private readonly XmppServer _server;
+    private readonly IXmppStanzaLink _server;
     private readonly Lazy<MessageRouter> _router;
     private readonly SentMessageLedger _sent;
     private readonly ILogger<XmppFrontEnd> _logger;
@@ -26,7 +26,7 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
     private readonly CancellationTokenSource _stopping = new();
 
     public XmppFrontEnd(
-        XmppServer server,
+        IXmppStanzaLink server,
         Lazy<MessageRouter> router,
         Lazy<PresenceRouter> presenceRouter,
         IXmppPresenceCache presenceCache,

@@ -13,7 +13,8 @@ namespace Bridge.Hosting.Configuration;
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
-/// Storage:Path, Storage:FlushIntervalMilliseconds.
+/// Storage:Path, Storage:FlushIntervalMilliseconds; Xmpp:Component:Host/Port/Name/Secret and
+/// Resilience:QueueLimit/QueueDeadlineSeconds/ReconnectMaxDelaySeconds (BridgeConfigReader.Component.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
@@ -37,13 +38,16 @@ public static partial class BridgeConfigReader
         }
 
         var config = new BridgeConfig(
-            ReadXmpp(bridge.GetSection("Xmpp"), errors),
+            ReadXmpp(bridge.GetSection("Xmpp"), errors) with { Component = ReadComponent(bridge.GetSection("Xmpp:Component"), errors) },
             ReadSip(bridge.GetSection("Sip"), errors),
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
             new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
             ReadStorage(bridge.GetSection("Storage"), errors),
-            ReadPresence(bridge.GetSection("Presence"), errors));
+            ReadPresence(bridge.GetSection("Presence"), errors))
+        {
+            Resilience = ReadResilience(bridge.GetSection("Resilience"), errors),
+        };
 
         if (errors.Count > before)
         {

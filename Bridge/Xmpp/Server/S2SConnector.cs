@@ -7,10 +7,35 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Xmpp.Server;
 
 /// <summary>Opens the TCP connection and the initiating half of an S2S stream (RFC 6120 §4.2, §4.3).</summary>
-internal sealed class S2SConnector(IXmppResolver resolver, XmppServerOptions options, ILogger logger)
+internal sealed class S2SConnector(IXmppResolver resolver, XmppServerOptions options, TimeProvider time, ILogger logger)
 {
-    /// <summary>A connection to the first reachable address of the domain, or null (remote-server-not-found).</summary>
+    /// <summary>
+    /// A connection to the first reachable address of the domain, or null (remote-server-not-found). With
+    /// <see cref="XmppServerOptions.ConnectRetry"/>, a domain found unreachable is tried again with backoff until
+    /// <paramref name="ct"/> (the stream's connect deadline) ends, so a peer that restarts is found again.
+    /// </summary>
     public async Task<StreamConnection?> ConnectAsync(string domain, CancellationToken ct)
+    {
+        if (options.ConnectRetry is not { } retry)
+        {
+            return await ConnectOnceAsync(domain, ct).ConfigureAwait(false);
+        }
+        var pipeline = retry.Build(time, ct, (attempt, delay, _) =>
+            logger.LogDebug("S2S connect to {Domain}: attempt {Attempt} failed; retrying in {Delay}", domain, attempt, delay));
+        try
+        {
+            return await pipeline.ExecuteAsync(async token =>
+                await ConnectOnceAsync(domain, token).ConfigureAwait(false)
+                    ?? throw new SocketException((int)SocketError.ConnectionRefused), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // Never reached within the deadline: for the sender that is remote-server-not-found, as without retry.
+            return null;
+        }
+    }
+
+    private async Task<StreamConnection?> ConnectOnceAsync(string domain, CancellationToken ct)
     {
         var endpoints = await resolver.ResolveAsync(domain, ct).ConfigureAwait(false);
         foreach (var endpoint in endpoints)

@@ -19,9 +19,14 @@ internal sealed class XmppChannel : IAsyncDisposable
     private int _closed;
 
     public XmppChannel(StreamConnection connection, XmppServerOptions options, ILogger logger, string name)
+        : this(connection, options.MaxStanzaBytes, options.MaxDepth, logger, name)
+    {
+    }
+
+    public XmppChannel(StreamConnection connection, int maxStanzaBytes, int maxDepth, ILogger logger, string name)
     {
         _connection = connection;
-        _reader = new XmlStreamReader(options.MaxStanzaBytes, options.MaxDepth);
+        _reader = new XmlStreamReader(maxStanzaBytes, maxDepth);
         _logger = logger;
         Name = name;
     }
@@ -72,6 +77,13 @@ internal sealed class XmppChannel : IAsyncDisposable
     {
         HeaderSent = true;
         return WriteAsync(StreamFrames.Open(from, to, id, version1));
+    }
+
+    /// <summary>Writes a stream header built by the caller (another stream namespace, e.g. XEP-0114).</summary>
+    public Task<bool> SendHeaderAsync(string header)
+    {
+        HeaderSent = true;
+        return WriteAsync(header);
     }
 
     public Task<bool> SendAsync(XElement element) =>
