@@ -8,9 +8,10 @@ namespace Bridge.Hosting.Storage;
 
 /// <summary>
 /// The embedded default <see cref="ISubscriptionStore"/>: one SQLite file (WAL, synchronous=NORMAL).
-/// Save and Delete go into a queue; one writer task waits <c>flushInterval</c> after the first queued
-/// change, then writes everything queued in one transaction, the last change per key winning. So a
-/// burst of presence changes costs one commit, and the stanza path never waits for the disk.
+/// Save and Delete go into a queue; one writer task commits what is queued in one transaction (the last
+/// change per key winning), at once after a quiet spell and at most once per <c>flushInterval</c> during a
+/// burst. So a burst of presence changes costs one commit per interval, and the stanza path never waits
+/// for the disk.
 /// </summary>
 public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposable
 {
@@ -167,14 +168,18 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
         var reader = _queue.Reader;
         var batch = new Dictionary<SubscriptionKey, SubscriptionRecord?>();
         var waiters = new List<TaskCompletionSource>();
+        var lastCommit = DateTime.MinValue;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // A flush request is written at once; plain changes wait a little to be batched.
-            if (reader.TryPeek(out var first) && first.Flushed is null)
+            // Group commit: after a quiet spell a change is written at once (a crash right after a subscription
+            // changed loses nothing); changes arriving within flushInterval of the last commit wait for the next
+            // one, so a burst costs one transaction per interval, never one per stanza. A flush request never waits.
+            var wait = lastCommit + _flushInterval - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero && reader.TryPeek(out var first) && first.Flushed is null)
             {
                 try
                 {
-                    await Task.Delay(_flushInterval, _closing.Token).ConfigureAwait(false);
+                    await Task.Delay(wait, _closing.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -191,7 +196,11 @@ public sealed class SqliteSubscriptionStore : ISubscriptionStore, IAsyncDisposab
                     batch[change.Key] = change.Record;
                 }
             }
-            Write(batch);
+            if (batch.Count > 0)
+            {
+                Write(batch);
+                lastCommit = DateTime.UtcNow;
+            }
             batch.Clear();
             foreach (var waiter in waiters)
             {

@@ -112,6 +112,28 @@ public sealed class SqliteSubscriptionStoreTests
     }
 
     [TestMethod]
+    public async Task A_change_after_a_quiet_spell_is_written_at_once_not_after_the_interval()
+    {
+        await using var store = Open(TimeSpan.FromMinutes(10));
+        await store.LoadAsync(CancellationToken.None);
+        store.Save(Record(SubscriptionRole.SipWatcher, "bob@b.test", "alice@a.test", "active"));
+
+        // With a ten-minute interval only the group-commit rule can make this visible within the wait.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long count = 0;
+        while (count == 0 && DateTime.UtcNow < deadline)
+        {
+            await using var reader = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+            await reader.OpenAsync();
+            await using var command = reader.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM subscriptions";
+            count = (long)(await command.ExecuteScalarAsync())!;
+            await Task.Delay(20);
+        }
+        Assert.AreEqual(1, count);
+    }
+
+    [TestMethod]
     public async Task Dispose_writes_what_is_still_queued()
     {
         await using (var store = Open(TimeSpan.FromSeconds(30)))

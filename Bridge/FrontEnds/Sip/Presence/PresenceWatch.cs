@@ -16,4 +16,7 @@ internal sealed class PresenceWatch(SipNotifier notifier, ChatAddress watcher, C
     public PresenceDocument? Last { get; set; }
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Brought back from the store after a restart, and probed for its presentity's presence.</summary>
+    public bool Restored { get; set; }
 }

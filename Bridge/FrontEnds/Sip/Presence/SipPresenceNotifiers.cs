@@ -73,6 +73,14 @@ public sealed class SipPresenceNotifiers : IDisposable
                 break;
             case PresenceEventKind.Notify:
                 watch.Last = presence.Document;
+                if (watch.Restored && watch.Notifier.State == SipSubscriptionState.Pending)
+                {
+                    // The store may lag the last moments before a crash (writes are batched): a subscription saved as
+                    // pending may have been approved since. The XMPP server answers our restart probe with presence
+                    // only for an authorized watcher (RFC 6121 §4.3.2), so that answer is the approval.
+                    watch.Notifier.Activate();
+                    _logger.LogInformation("Presence subscription sip->xmpp {Watcher} -> {Presentity}: active (probe answered after restart)", watch.Watcher, watch.Presentity);
+                }
                 if (watch.Notifier.State == SipSubscriptionState.Active)
                 {
                     await SendNotifyAsync(watch, ct).ConfigureAwait(false);
@@ -102,6 +110,7 @@ public sealed class SipPresenceNotifiers : IDisposable
                 continue;
             }
             var watch = Register(notifier, record.Watcher.Bare, record.Presentity.Bare);
+            watch.Restored = true;
             if (notifier.State == SipSubscriptionState.Terminated)
             {
                 // Expired while the bridge was down (§4.2.2): final NOTIFY, and the XMPP side learns it ended.
