@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Bridge.Net.Tls;
 
 namespace Bridge.Xmpp;
 
@@ -16,4 +18,13 @@ public sealed record XmppServerOptions(IPEndPoint Listen, string DialbackSecret)
     public Func<string, string, bool> IsPeerAllowed { get; init; } = (local, remote) => false;
 
     public int MaxQueuedStanzasPerDomain { get; init; } = 10000;
+
+    /// <summary>The bridge's own certificate with its key; without it STARTTLS is not offered (RFC 6120 §5).</summary>
+    public X509Certificate2? TlsCertificate { get; init; }
+
+    /// <summary>TLS policy towards a remote domain (null when the peer did not say who it is).</summary>
+    public Func<string?, TlsMode> TlsModeFor { get; init; } = _ => TlsMode.Off;
+
+    /// <summary>Judges peer certificates (RFC 6125); null trusts the system store.</summary>
+    public PeerCertificateValidator? CertificateValidator { get; init; }
 }
