@@ -5,6 +5,7 @@ using Bridge.FrontEnds.Xmpp.Presence;
 using Bridge.Hosting.Configuration;
 using Bridge.Hosting.Storage;
 using Bridge.Mapping.Configuration;
+using Bridge.Net.Tls;
 using Bridge.Mapping.Policy;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
@@ -47,7 +48,12 @@ public static class BridgeServices
             return new XmppResolver(domain => StaticXmppRoute(config.Current, domain), sp.GetRequiredService<ILogger<XmppResolver>>());
         });
         services.AddSingleton(sp => new XmppServer(
-            XmppServerOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()),
+            XmppServerOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()) with
+            {
+                TlsCertificate = initial.Tls.HasCertificate ? BridgeConfigReader.LoadCertificate(initial.Tls) : null,
+                TlsModeFor = domain => ToTlsMode(sp.GetRequiredService<IBridgeConfigSource>().Current.TlsModeFor(domain)),
+                CertificateValidator = CertificateValidatorFrom(initial, sp.GetRequiredService<IBridgeConfigSource>(), sp.GetRequiredService<TimeProvider>()),
+            },
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
@@ -84,6 +90,25 @@ public static class BridgeServices
             IsPeerAllowed = (local, remote) => policy.CheckLink(remote, DomainProtocol.Xmpp, local).IsAllowed,
         };
     }
+
+    /// <summary>
+    /// Trust anchors (the CA file, else the system store) are read at start; pinned fingerprints are read
+    /// from the current configuration at each check, so a reload changes them for new connections.
+    /// </summary>
+    public static PeerCertificateValidator CertificateValidatorFrom(BridgeConfig initial, IBridgeConfigSource config, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(config);
+        var roots = initial.Tls.CaFile is { } ca ? BridgeConfigReader.LoadCaFile(ca) : null;
+        return new PeerCertificateValidator(roots, domain => config.Current.FindDomain(domain)?.Tls.TrustedFingerprints is { IsDefaultOrEmpty: false } pins ? pins : [], time);
+    }
+
+    public static TlsMode ToTlsMode(TlsRequirement requirement) => requirement switch
+    {
+        TlsRequirement.Required => TlsMode.Required,
+        TlsRequirement.Optional => TlsMode.Optional,
+        _ => TlsMode.Off,
+    };
 
     private static (string Host, int Port)? StaticXmppRoute(BridgeConfig config, string domain) =>
         config.Domains.TryGetValue(domain, out var d) && d.Protocol == DomainProtocol.Xmpp && d.Route is { } r

@@ -13,7 +13,8 @@ namespace Bridge.Hosting.Configuration;
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
-/// Storage:Path, Storage:FlushIntervalMilliseconds.
+/// Storage:Path, Storage:FlushIntervalMilliseconds; Tls:CertificateFile, :KeyFile, :CaFile and
+/// Domains:&lt;name&gt;:Tls, :TrustedFingerprints (BridgeConfigReader.Tls.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
@@ -42,7 +43,10 @@ public static partial class BridgeConfigReader
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
             new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
-            ReadStorage(bridge.GetSection("Storage"), errors));
+            ReadStorage(bridge.GetSection("Storage"), errors))
+        {
+            Tls = ReadTls(bridge.GetSection("Tls"), errors),
+        };
 
         if (errors.Count > before)
         {
@@ -176,7 +180,7 @@ public static partial class BridgeConfigReader
                 }
             }
 
-            domains.Add(new DomainConfig(name, protocol, route, trusted.ToImmutable()));
+            domains.Add(new DomainConfig(name, protocol, route, trusted.ToImmutable()) { Tls = ReadDomainTls(d, errors) });
         }
 
         return domains;
