@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Bridge.FrontEnds.Sip;
 using Bridge.FrontEnds.Xmpp;
 using Bridge.FrontEnds.Xmpp.Presence;
@@ -36,8 +37,15 @@ public static class BridgeServices
             ? new InMemorySubscriptionStore()
             : new SqliteSubscriptionStore(initial.Storage.Path, TimeSpan.FromMilliseconds(initial.Storage.FlushIntervalMilliseconds), sp.GetRequiredService<ILogger<SqliteSubscriptionStore>>()));
 
+        services.AddSingleton(sp => CertificateValidatorFrom(initial, sp.GetRequiredService<IBridgeConfigSource>(), sp.GetRequiredService<TimeProvider>()));
+        // One copy of the bridge certificate for both stacks; read at start only.
+        var certificate = initial.Tls.HasCertificate ? BridgeConfigReader.LoadCertificate(initial.Tls) : null;
         services.AddSingleton(sp => new SipStack(
-            SipStackOptionsFrom(initial),
+            SipStackOptionsFrom(initial) with
+            {
+                TlsCertificate = certificate,
+                TlsPeerDomains = peer => SipDomainsAuthenticatedBy(sp.GetRequiredService<IBridgeConfigSource>().Current, sp.GetRequiredService<PeerCertificateValidator>(), peer),
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton<SipFrontEnd>();
@@ -50,9 +58,9 @@ public static class BridgeServices
         services.AddSingleton(sp => new XmppServer(
             XmppServerOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()) with
             {
-                TlsCertificate = initial.Tls.HasCertificate ? BridgeConfigReader.LoadCertificate(initial.Tls) : null,
+                TlsCertificate = certificate,
                 TlsModeFor = domain => ToTlsMode(sp.GetRequiredService<IBridgeConfigSource>().Current.TlsModeFor(domain)),
-                CertificateValidator = CertificateValidatorFrom(initial, sp.GetRequiredService<IBridgeConfigSource>(), sp.GetRequiredService<TimeProvider>()),
+                CertificateValidator = sp.GetRequiredService<PeerCertificateValidator>(),
             },
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -101,6 +109,18 @@ public static class BridgeServices
         ArgumentNullException.ThrowIfNull(config);
         var roots = initial.Tls.CaFile is { } ca ? BridgeConfigReader.LoadCaFile(ca) : null;
         return new PeerCertificateValidator(roots, domain => config.Current.FindDomain(domain)?.Tls.TrustedFingerprints is { IsDefaultOrEmpty: false } pins ? pins : [], time);
+    }
+
+    /// <summary>The configured SIP domains (Tls not off) that a peer certificate authenticates (RFC 5922 §7.1).</summary>
+    public static IReadOnlyList<string> SipDomainsAuthenticatedBy(BridgeConfig config, PeerCertificateValidator validator, X509Certificate2? certificate)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(validator);
+        return config.Domains.Values
+            .Where(d => d.Protocol == DomainProtocol.Sip && config.TlsModeFor(d.Name) != TlsRequirement.Off)
+            .Where(d => validator.Check(certificate, d.Name, PeerIdentityKind.SipDomain).IsValid)
+            .Select(d => d.Name)
+            .ToList();
     }
 
     public static TlsMode ToTlsMode(TlsRequirement requirement) => requirement switch

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Bridge.Sip;
 
 /// <summary>Where the stack listens and its RFC 3261 §17.1.1.1 timer bases.</summary>
@@ -11,4 +13,17 @@ public sealed record SipStackOptions(IReadOnlyList<SipEndPoint> Listen, SipParse
 
     /// <summary>Maximum time a message stays in the network.</summary>
     public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Our certificate with its key, for tls: listeners and TLS connections we open (RFC 3261 §26.3.1).</summary>
+    public X509Certificate2? TlsCertificate { get; init; }
+
+    /// <summary>
+    /// Mutual TLS (RFC 5922 §7.1): which SIP domains a peer's certificate authenticates. A TLS connection
+    /// whose peer authenticates none is refused; requests on it carry the list in
+    /// <see cref="SipServerTransaction.TlsDomains"/>.
+    /// </summary>
+    public Func<X509Certificate2?, IReadOnlyList<string>> TlsPeerDomains { get; init; } = _ => [];
+
+    /// <summary>How long a TLS handshake may take.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
