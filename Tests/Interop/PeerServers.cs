@@ -36,14 +36,19 @@ public sealed class PeerServers : IAsyncDisposable
 
     public int? KamailioPid => _kamailio?.Id;
 
-    public static async Task<PeerServers> StartAsync(string? workDirectory = null)
+    /// <summary>
+    /// Starts both servers. <paramref name="prosodyTemplate"/> picks the Prosody config under peers/ (TLS is
+    /// opt-in per fixture: "prosody-tls.cfg.lua"), rendered with <paramref name="prosodyValues"/> besides WORK_DIR.
+    /// </summary>
+    public static async Task<PeerServers> StartAsync(
+        string? workDirectory = null, string prosodyTemplate = "prosody.cfg.lua", IReadOnlyDictionary<string, string>? prosodyValues = null)
     {
         var servers = new PeerServers(workDirectory ?? InteropEnvironment.CreateRunDirectory("peers"));
         try
         {
             HostsFile.EnsureEntries(HostsFile.TestEntries);
             await EnsurePortsFreeAsync().ConfigureAwait(false);
-            await servers.StartProsodyAsync().ConfigureAwait(false);
+            await servers.StartProsodyAsync(prosodyTemplate, prosodyValues ?? new Dictionary<string, string>()).ConfigureAwait(false);
             await servers.StartKamailioAsync().ConfigureAwait(false);
             return servers;
         }
@@ -98,14 +103,15 @@ public sealed class PeerServers : IAsyncDisposable
         }
     }
 
-    private async Task StartProsodyAsync()
+    private async Task StartProsodyAsync(string templateName, IReadOnlyDictionary<string, string> extra)
     {
         var dir = ProsodyDirectory;
         Directory.CreateDirectory(Path.Combine(dir, "data"));
         Directory.CreateDirectory(Path.Combine(dir, "certs"));
         var config = Path.Combine(dir, "prosody.cfg.lua");
-        var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "prosody.cfg.lua")).ConfigureAwait(false);
-        await File.WriteAllTextAsync(config, Render(template, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory })).ConfigureAwait(false);
+        var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, templateName)).ConfigureAwait(false);
+        var values = new Dictionary<string, string>(extra) { ["WORK_DIR"] = WorkDirectory };
+        await File.WriteAllTextAsync(config, Render(template, values)).ConfigureAwait(false);
 
         var users = await File.ReadAllLinesAsync(Path.Combine(InteropEnvironment.PeersDirectory, "prosody-users.txt")).ConfigureAwait(false);
         foreach (var line in users.Where(l => l.Length > 0 && !l.StartsWith('#')))
