@@ -39,9 +39,12 @@ public sealed class PeerServers : IAsyncDisposable
     /// <summary>
     /// Starts both servers. <paramref name="prosodyTemplate"/> picks the Prosody config under peers/ (TLS is
     /// opt-in per fixture: "prosody-tls.cfg.lua"), rendered with <paramref name="prosodyValues"/> besides WORK_DIR.
+    /// <paramref name="kamailioTls"/> starts Kamailio with -A WITH_TLS (tls:127.0.0.1:5061, TLS to the bridge);
+    /// the certificates must already be in WORK_DIR/certs (see TlsTestFiles).
     /// </summary>
     public static async Task<PeerServers> StartAsync(
-        string? workDirectory = null, string prosodyTemplate = "prosody.cfg.lua", IReadOnlyDictionary<string, string>? prosodyValues = null)
+        string? workDirectory = null, string prosodyTemplate = "prosody.cfg.lua", IReadOnlyDictionary<string, string>? prosodyValues = null,
+        bool kamailioTls = false)
     {
         var servers = new PeerServers(workDirectory ?? InteropEnvironment.CreateRunDirectory("peers"));
         try
@@ -49,7 +52,7 @@ public sealed class PeerServers : IAsyncDisposable
             HostsFile.EnsureEntries(HostsFile.TestEntries);
             await EnsurePortsFreeAsync().ConfigureAwait(false);
             await servers.StartProsodyAsync(prosodyTemplate, prosodyValues ?? new Dictionary<string, string>()).ConfigureAwait(false);
-            await servers.StartKamailioAsync().ConfigureAwait(false);
+            await servers.StartKamailioAsync(kamailioTls).ConfigureAwait(false);
             return servers;
         }
         catch
@@ -128,7 +131,7 @@ public sealed class PeerServers : IAsyncDisposable
             () => LogTail.Of(Path.Combine(dir, "prosody.log")) + "\n" + _prosody.Tail(20)).ConfigureAwait(false);
     }
 
-    private async Task StartKamailioAsync()
+    private async Task StartKamailioAsync(bool tls)
     {
         var dir = KamailioDirectory;
         var dbtext = Path.Combine(dir, "dbtext");
@@ -154,12 +157,16 @@ public sealed class PeerServers : IAsyncDisposable
             ["BRIDGE_ADDRESS"] = BridgeAddress.ToString(),
         })).ConfigureAwait(false);
 
+        List<string> arguments = ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-w", dir, "-P", Path.Combine(dir, "kamailio.pid")];
+        if (tls)
+        {
+            var tlsTemplate = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "kamailio-tls.cfg")).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(dir, "tls.cfg"), Render(tlsTemplate, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory })).ConfigureAwait(false);
+            arguments.AddRange(["-A", "WITH_TLS"]);
+        }
         // -DD: stay in the foreground so the PID we hold is the main process, which takes its
         // workers down on SIGTERM. -E: log to stderr, i.e. our log file.
-        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio",
-            ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-w", dir,
-             "-P", Path.Combine(dir, "kamailio.pid")],
-            Path.Combine(dir, "kamailio.log"));
+        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio", arguments, Path.Combine(dir, "kamailio.log"));
         await TcpProbe.WaitUntilAcceptingAsync(_kamailio, [SipEndPoint], StartTimeout, () => _kamailio.Tail()).ConfigureAwait(false);
         if (!TcpProbe.UdpPortInUse(SipEndPoint.Address, SipEndPoint.Port))
         {
