@@ -32,6 +32,12 @@ public static partial class BridgeConfigValidator
             {
                 errors.Add($"{key}:Tls: \"off\" contradicts the sips:/transport=tls Route");
             }
+            else if (domain.Protocol == DomainProtocol.Sip && domain.Route?.Transport == TransportKind.Tls
+                && !config.Sip.Listen.Any(l => l.Transport == TransportKind.Tls))
+            {
+                // Requests leave from a listener of their transport (its address goes into Via).
+                errors.Add($"{key}:Route: a sips:/transport=tls route needs a tls: entry in Bridge:Sip:Listen");
+            }
         }
     }
 }

@@ -77,6 +77,7 @@ public sealed class BridgeConfigReaderTlsTests
     [DataRow("Bridge:Tls:CaFile", "/nonexistent/ca.pem", "Bridge:Tls:CaFile: '/nonexistent/ca.pem' cannot be read")]
     [DataRow("Bridge:Domains:a.test:Tls", "required", "Bridge:Domains:a.test:Tls: \"required\" needs Bridge:Tls:CertificateFile")]
     [DataRow("Bridge:Sip:Listen:1", "tls:127.0.0.2:5061", "Bridge:Sip:Listen: a tls: listener needs")]
+    [DataRow("Bridge:Domains:b.test:Route", "sips:127.0.0.1:5061", "Bridge:Domains:b.test:Route: a sips:/transport=tls route needs a tls: entry")]
     public void AnInvalidValueFailsWithOneLineNamingTheKey(string key, string value, string expected)
     {
         var (config, errors) = Read(new() { [key] = value });
