@@ -31,7 +31,6 @@ internal sealed partial class InboundStream
         new BoundedChannelOptions(MaxPendingDeliveries) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private int _pendingVerifications;
     private string _peer;
-    private readonly StreamConnection _connection;
 
     public InboundStream(S2SContext ctx, StreamConnection connection, Func<XElement, Task> handler)
     {
@@ -40,7 +39,6 @@ internal sealed partial class InboundStream
         _logger = ctx.Loggers.CreateLogger<InboundStream>();
         _peer = connection.RemoteEndPoint.ToString();
         _channel = new XmppChannel(connection, ctx.Options, _logger, $"in {_peer}");
-        _connection = connection;
         // A stream that verifies no domain pair in this time is dropped (verify-only streams included).
         _unauthenticated = new CancellationTokenSource(ctx.Options.ConnectTimeout + ctx.Options.DialbackTimeout, ctx.Time);
     }
