@@ -61,6 +61,8 @@ public static class BridgeServices
                 TlsCertificate = certificate,
                 TlsModeFor = domain => ToTlsMode(sp.GetRequiredService<IBridgeConfigSource>().Current.TlsModeFor(domain)),
                 CertificateValidator = sp.GetRequiredService<PeerCertificateValidator>(),
+                // A pinned domain is authenticated by its certificate only: dialback would bypass the pin.
+                RequiresCertificate = domain => sp.GetRequiredService<IBridgeConfigSource>().Current.FindDomain(domain)?.Tls.TrustedFingerprints is { IsDefaultOrEmpty: false },
             },
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -25,6 +25,12 @@ public sealed record XmppServerOptions(IPEndPoint Listen, string DialbackSecret)
     /// <summary>TLS policy towards a remote domain (null when the peer did not say who it is).</summary>
     public Func<string?, TlsMode> TlsModeFor { get; init; } = _ => TlsMode.Off;
 
+    /// <summary>
+    /// Domains that must authenticate with their certificate (e.g. pinned ones): no dialback fallback, and
+    /// streams with them need TLS. Prosody's s2s_secure_auth, per domain.
+    /// </summary>
+    public Func<string, bool> RequiresCertificate { get; init; } = _ => false;
+
     /// <summary>Judges peer certificates (RFC 6125); null trusts the system store.</summary>
     public PeerCertificateValidator? CertificateValidator { get; init; }
 }

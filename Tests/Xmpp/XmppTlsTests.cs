@@ -15,7 +15,8 @@ public sealed class XmppTlsTests
 
     private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
-    private sealed record Side(X509Certificate2? Certificate, TlsMode Mode);
+    /// <param name="Pins">SHA-256 fingerprints this side demands of its peer; then the peer must authenticate by certificate.</param>
+    private sealed record Side(X509Certificate2? Certificate, TlsMode Mode, IReadOnlyCollection<string>? Pins = null);
 
     private sealed class Pair : IAsyncDisposable
     {
@@ -39,7 +40,7 @@ public sealed class XmppTlsTests
         XmppServer? sb = null;
         var logA = new LogCollector();
         var logB = new LogCollector();
-        var validator = new PeerCertificateValidator(TestCertificates.Roots, _ => [], TimeProvider.System);
+        PeerCertificateValidator Validator(Side side) => new(TestCertificates.Roots, _ => side.Pins ?? [], TimeProvider.System);
         var sa = new XmppServer(
             new XmppServerOptions(new IPEndPoint(IPAddress.Loopback, 0), "secret-a")
             {
@@ -47,7 +48,8 @@ public sealed class XmppTlsTests
                 IsPeerAllowed = (l, r) => l == "a.test" && r == "b.test",
                 TlsCertificate = a.Certificate,
                 TlsModeFor = _ => a.Mode,
-                CertificateValidator = validator,
+                CertificateValidator = Validator(a),
+                RequiresCertificate = _ => a.Pins is not null,
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             },
             new XmppResolver(d => d == "b.test" ? ("127.0.0.1", sb!.BoundEndPoint!.Port) : null, Microsoft.Extensions.Logging.Abstractions.NullLogger<XmppResolver>.Instance),
@@ -59,7 +61,8 @@ public sealed class XmppTlsTests
                 IsPeerAllowed = (l, r) => l == "b.test" && r == "a.test",
                 TlsCertificate = b.Certificate,
                 TlsModeFor = _ => b.Mode,
-                CertificateValidator = validator,
+                CertificateValidator = Validator(b),
+                RequiresCertificate = _ => b.Pins is not null,
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             },
             new XmppResolver(d => d == "a.test" ? ("127.0.0.1", sa.BoundEndPoint!.Port) : null, Microsoft.Extensions.Logging.Abstractions.NullLogger<XmppResolver>.Instance),
@@ -158,5 +161,44 @@ public sealed class XmppTlsTests
 
         Assert.AreEqual(XmppSendResult.Sent, await pair.A.SendAsync(Message("plain"), ct));
         Assert.IsTrue(pair.LogA.Any("a.test -> b.test authenticated (dialback)"), string.Join("\n", pair.LogA.Lines));
+    }
+
+    [TestMethod]
+    public async Task APinnedPeerWithThatCertificateAuthenticates()
+    {
+        var bCert = CertFor("b.test");
+        var pin = Convert.ToHexString(bCert.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        await using var pair = await StartAsync(new(CertFor("a.test"), TlsMode.Optional, [pin]), new(bCert, TlsMode.Optional));
+        var ct = Guard();
+
+        Assert.AreEqual(XmppSendResult.Sent, await pair.A.SendAsync(Message("pinned"), ct));
+        Assert.IsTrue(pair.LogA.Any("peer certificate valid: pinned fingerprint"), string.Join("\n", pair.LogA.Lines));
+    }
+
+    [TestMethod]
+    public async Task APinnedPeerWithAnotherCertificateIsRefusedOutbound()
+    {
+        await using var pair = await StartAsync(new(CertFor("a.test"), TlsMode.Optional, [new string('0', 64)]), new(CertFor("b.test"), TlsMode.Optional));
+        var ct = Guard();
+
+        var result = await pair.A.SendAsync(Message("never"), ct);
+
+        Assert.AreEqual(XmppSendStatus.Failed, result.Status);
+        Assert.IsTrue(pair.LogA.Any("b.test must authenticate with its certificate"), string.Join("\n", pair.LogA.Lines));
+        Assert.IsFalse(pair.FirstAtB.Task.IsCompleted);
+    }
+
+    [TestMethod]
+    public async Task APinnedPeerGetsNoDialbackFallbackInbound()
+    {
+        // A's certificate is valid by the CA, but B pins another one for a.test: no EXTERNAL, and no dialback.
+        await using var pair = await StartAsync(new(CertFor("a.test"), TlsMode.Optional), new(CertFor("b.test"), TlsMode.Optional, [new string('0', 64)]));
+        var ct = Guard();
+
+        var result = await pair.A.SendAsync(Message("never"), ct);
+
+        Assert.AreEqual(XmppSendStatus.Failed, result.Status);
+        Assert.IsTrue(pair.LogB.Any("dialback for a.test refused: it must authenticate with its certificate"), string.Join("\n", pair.LogB.Lines));
+        Assert.IsFalse(pair.FirstAtB.Task.IsCompleted);
     }
 }

@@ -70,6 +70,27 @@ internal sealed partial class InboundStream
         return true;
     }
 
+    /// <summary>
+    /// A domain that must authenticate with its certificate gets no dialback (Prosody's s2s_secure_auth): a
+    /// dialback error, as for a policy refusal, unless TLS carries a certificate valid for it.
+    /// </summary>
+    private async Task<bool> RefuseDialbackWithoutCertificateAsync(string remote, string local)
+    {
+        if (!_ctx.Options.RequiresCertificate(remote))
+        {
+            return false;
+        }
+        var check = _ctx.Connector.Validator.Check(_channel.PeerCertificate, remote, PeerIdentityKind.XmppServer);
+        if (_channel.IsEncrypted && check.IsValid)
+        {
+            return false;
+        }
+        _logger.LogWarning("Inbound XMPP stream {Peer}: dialback for {Remote} refused: it must authenticate with its certificate ({Reason})",
+            _peer, remote, _channel.IsEncrypted ? check.Reason : "no TLS");
+        await _channel.SendAsync(Dialback.DialbackElements.Error(Dialback.DialbackElements.Result, local, remote, null, "not-authorized")).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task OnSecurityElementAsync(XElement element)
     {
         if (element.Name == XmppNamespaces.Tls + "starttls")

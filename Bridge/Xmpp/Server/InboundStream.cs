@@ -213,6 +213,10 @@ internal sealed partial class InboundStream
             await _channel.SendAsync(DialbackElements.Error(DialbackElements.Result, local, remote, null, "not-allowed")).ConfigureAwait(false);
             return;
         }
+        if (await RefuseDialbackWithoutCertificateAsync(remote, local).ConfigureAwait(false))
+        {
+            return;
+        }
         if (Interlocked.Increment(ref _pendingVerifications) > MaxPendingVerifications)
         {
             Interlocked.Decrement(ref _pendingVerifications);

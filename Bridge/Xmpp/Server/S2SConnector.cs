@@ -28,7 +28,7 @@ internal sealed class S2SConnector(IXmppResolver resolver, XmppServerOptions opt
         {
             return opening;
         }
-        var mode = options.TlsModeFor(to);
+        var mode = options.RequiresCertificate(to) ? TlsMode.Required : options.TlsModeFor(to);
         var starttls = opening.Features?.Element(XmppNamespaces.Tls + "starttls");
         if (starttls is null || mode == TlsMode.Off)
         {
@@ -67,6 +67,12 @@ internal sealed class S2SConnector(IXmppResolver resolver, XmppServerOptions opt
         var certificate = validator.Check(channel.PeerCertificate, to, PeerIdentityKind.XmppServer);
         logger.LogInformation("XMPP stream {From} -> {To}: TLS established; peer certificate {Verdict}: {Reason}",
             from, to, certificate.IsValid ? "valid" : "not valid", certificate.Reason);
+        if (!certificate.IsValid && options.RequiresCertificate(to))
+        {
+            logger.LogWarning("XMPP stream {From} -> {To} refused: {To} must authenticate with its certificate: {Reason}", from, to, to, certificate.Reason);
+            await channel.CloseAsync("policy-violation", "certificate not accepted").ConfigureAwait(false);
+            return S2SOpening.Failed($"certificate of {to} not accepted: {certificate.Reason}");
+        }
         var reopened = await OpenStreamAsync(channel, from, to, ct).ConfigureAwait(false);
         return reopened with { PeerCertificate = certificate };
     }
