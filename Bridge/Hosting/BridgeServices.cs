@@ -1,10 +1,12 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Bridge.FrontEnds.Sip;
 using Bridge.FrontEnds.Xmpp;
 using Bridge.FrontEnds.Xmpp.Presence;
 using Bridge.Hosting.Configuration;
 using Bridge.Hosting.Storage;
 using Bridge.Mapping.Configuration;
+using Bridge.Net.Tls;
 using Bridge.Mapping.Policy;
 using Bridge.Mapping.Routing;
 using Bridge.Mapping.Storage;
@@ -37,8 +39,15 @@ public static class BridgeServices
             ? new InMemorySubscriptionStore()
             : new SqliteSubscriptionStore(initial.Storage.Path, TimeSpan.FromMilliseconds(initial.Storage.FlushIntervalMilliseconds), sp.GetRequiredService<ILogger<SqliteSubscriptionStore>>()));
 
+        services.AddSingleton(sp => CertificateValidatorFrom(initial, sp.GetRequiredService<IBridgeConfigSource>(), sp.GetRequiredService<TimeProvider>()));
+        // One copy of the bridge certificate for both stacks; read at start only.
+        var certificate = initial.Tls.HasCertificate ? BridgeConfigReader.LoadCertificate(initial.Tls) : null;
         services.AddSingleton(sp => new SipStack(
-            SipStackOptionsFrom(initial),
+            SipStackOptionsFrom(initial) with
+            {
+                TlsCertificate = certificate,
+                TlsPeerDomains = peer => SipDomainsAuthenticatedBy(sp.GetRequiredService<IBridgeConfigSource>().Current, sp.GetRequiredService<PeerCertificateValidator>(), peer),
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton<SipFrontEnd>();
@@ -49,7 +58,14 @@ public static class BridgeServices
             return new XmppResolver(domain => StaticXmppRoute(config.Current, domain), sp.GetRequiredService<ILogger<XmppResolver>>());
         });
         services.AddSingleton(sp => new XmppServer(
-            XmppServerOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()),
+            XmppServerOptionsFrom(initial, sp.GetRequiredService<PeeringPolicy>()) with
+            {
+                TlsCertificate = certificate,
+                TlsModeFor = domain => ToTlsMode(sp.GetRequiredService<IBridgeConfigSource>().Current.TlsModeFor(domain)),
+                CertificateValidator = sp.GetRequiredService<PeerCertificateValidator>(),
+                // A pinned domain is authenticated by its certificate only: dialback would bypass the pin.
+                RequiresCertificate = domain => sp.GetRequiredService<IBridgeConfigSource>().Current.FindDomain(domain)?.Tls.TrustedFingerprints is { IsDefaultOrEmpty: false },
+            },
             sp.GetRequiredService<IXmppResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
@@ -136,6 +152,37 @@ public static class BridgeServices
             ConnectRetry = BackoffFrom(config.Resilience),
         };
     }
+
+    /// <summary>
+    /// Trust anchors (the CA file, else the system store) are read at start; pinned fingerprints are read
+    /// from the current configuration at each check, so a reload changes them for new connections.
+    /// </summary>
+    public static PeerCertificateValidator CertificateValidatorFrom(BridgeConfig initial, IBridgeConfigSource config, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(config);
+        var roots = initial.Tls.CaFile is { } ca ? BridgeConfigReader.LoadCaFile(ca) : null;
+        return new PeerCertificateValidator(roots, domain => config.Current.FindDomain(domain)?.Tls.TrustedFingerprints is { IsDefaultOrEmpty: false } pins ? pins : [], time);
+    }
+
+    /// <summary>The configured SIP domains (Tls not off) that a peer certificate authenticates (RFC 5922 §7.1).</summary>
+    public static IReadOnlyList<string> SipDomainsAuthenticatedBy(BridgeConfig config, PeerCertificateValidator validator, X509Certificate2? certificate)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(validator);
+        return config.Domains.Values
+            .Where(d => d.Protocol == DomainProtocol.Sip && config.TlsModeFor(d.Name) != TlsRequirement.Off)
+            .Where(d => validator.Check(certificate, d.Name, PeerIdentityKind.SipDomain).IsValid)
+            .Select(d => d.Name)
+            .ToList();
+    }
+
+    public static TlsMode ToTlsMode(TlsRequirement requirement) => requirement switch
+    {
+        TlsRequirement.Required => TlsMode.Required,
+        TlsRequirement.Optional => TlsMode.Optional,
+        _ => TlsMode.Off,
+    };
 
     private static (string Host, int Port)? StaticXmppRoute(BridgeConfig config, string domain) =>
         config.Domains.TryGetValue(domain, out var d) && d.Protocol == DomainProtocol.Xmpp && d.Route is { } r

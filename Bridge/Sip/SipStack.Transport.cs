@@ -43,10 +43,16 @@ public sealed partial class SipStack
                     _loops.Add(Task.Run(() => UdpLoopAsync(udp, stop), CancellationToken.None));
                     break;
                 case SipTransport.Tcp:
+                case SipTransport.Tls:
+                    if (listen.Transport == SipTransport.Tls && _options.TlsCertificate is null)
+                    {
+                        throw new ArgumentException($"SIP listener {listen} needs a TLS certificate");
+                    }
                     var acceptor = TcpAcceptor.Bind(listen.EndPoint);
                     _acceptors.Add(acceptor);
-                    AddBound(new SipEndPoint(SipTransport.Tcp, acceptor.LocalEndPoint));
-                    _loops.Add(Task.Run(() => AcceptLoopAsync(acceptor, stop), CancellationToken.None));
+                    AddBound(new SipEndPoint(listen.Transport, acceptor.LocalEndPoint));
+                    var transport = listen.Transport;
+                    _loops.Add(Task.Run(() => AcceptLoopAsync(acceptor, transport, stop), CancellationToken.None));
                     break;
                 default:
                     throw new NotSupportedException($"SIP transport {listen.Transport} is not implemented yet");
@@ -223,12 +229,13 @@ public sealed partial class SipStack
             await udp.SendAsync(SipSerializer.ToBytes(request), destination.EndPoint).ConfigureAwait(false);
             return;
         }
-        var channel = await GetOrConnectAsync(destination.EndPoint, local.EndPoint, ct).ConfigureAwait(false);
+        var channel = await GetOrConnectAsync(destination, local.EndPoint, ct).ConfigureAwait(false);
         await channel.SendAsync(request).ConfigureAwait(false);
     }
 
-    private async Task<SipTcpChannel> GetOrConnectAsync(IPEndPoint remote, IPEndPoint listen, CancellationToken ct)
+    private async Task<SipTcpChannel> GetOrConnectAsync(SipEndPoint destination, IPEndPoint listen, CancellationToken ct)
     {
+        var remote = destination.EndPoint;
         if (_connections.TryGetValue(remote, out var existing) && !existing.IsClosed)
         {
             return existing;
@@ -248,7 +255,13 @@ public sealed partial class SipStack
                     return existing;
                 }
                 var connection = await ConnectWithRetryAsync(remote, listen.Address, ct).ConfigureAwait(false);
-                var channel = new SipTcpChannel(connection, listen);
+                IReadOnlyList<string> domains = [];
+                if (destination.Transport == SipTransport.Tls)
+                {
+                    // The handshake is not retried: a peer that answers TCP but refuses our TLS will refuse it again.
+                    domains = await SecureAsClientAsync(connection, ct).ConfigureAwait(false);
+                }
+                var channel = new SipTcpChannel(connection, listen, destination.Transport, domains);
                 _connections[remote] = channel;
                 _loops.Add(Task.Run(() => ConnectionLoopAsync(channel, _stopping!.Token), CancellationToken.None));
                 return channel;
@@ -264,7 +277,7 @@ public sealed partial class SipStack
         }
     }
 
-    private async Task AcceptLoopAsync(TcpAcceptor acceptor, CancellationToken stop)
+    private async Task AcceptLoopAsync(TcpAcceptor acceptor, SipTransport transport, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -272,6 +285,12 @@ public sealed partial class SipStack
             if (connection is null)
             {
                 return;
+            }
+            if (transport == SipTransport.Tls)
+            {
+                // The handshake runs beside the accept loop so a slow peer cannot hold up the others.
+                _ = Task.Run(() => AcceptTlsAsync(connection, acceptor.LocalEndPoint, stop), CancellationToken.None);
+                continue;
             }
             var channel = new SipTcpChannel(connection, acceptor.LocalEndPoint);
             _connections[connection.RemoteEndPoint] = channel;
@@ -281,7 +300,7 @@ public sealed partial class SipStack
 
     private async Task ConnectionLoopAsync(SipTcpChannel channel, CancellationToken stop)
     {
-        var remote = new SipEndPoint(SipTransport.Tcp, channel.RemoteEndPoint);
+        var remote = new SipEndPoint(channel.Transport, channel.RemoteEndPoint);
         var local = channel.Connection.LocalEndPoint;
         var input = channel.Connection.Transport.Input;
         try

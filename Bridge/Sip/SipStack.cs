@@ -174,7 +174,10 @@ public sealed partial class SipStack : IAsyncDisposable
         var transaction = new SipServerTransaction(request, remote, local, key, _options, _time,
             response => SendResponseOnWireAsync(response, remote, local, channel),
             t => _servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(t.Key, t)),
-            _logger);
+            _logger)
+        {
+            TlsDomains = channel?.TlsDomains ?? [],
+        };
         if (!_servers.TryAdd(key, transaction))
         {
             _servers[key].OnRequestRetransmission();

@@ -13,4 +13,5 @@ public static class XmppNamespaces
     public static readonly XNamespace StanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
     public static readonly XNamespace StreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
     public static readonly XNamespace Tls = "urn:ietf:params:xml:ns:xmpp-tls";
+    public static readonly XNamespace Sasl = "urn:ietf:params:xml:ns:xmpp-sasl";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Bridge.Net;
+using Bridge.Net.Tls;
 using Bridge.Xmpp.Dialback;
 using Bridge.Xmpp.Server;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,8 @@ public sealed class XmppServer : IXmppStanzaLink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options;
         _logger = loggers.CreateLogger<XmppServer>();
-        var connector = new S2SConnector(resolver, options, time, loggers.CreateLogger<S2SConnector>());
+        var validator = options.CertificateValidator ?? PeerCertificateValidator.SystemStore(time);
+        var connector = new S2SConnector(resolver, options, validator, time, loggers.CreateLogger<S2SConnector>());
         var verifier = new DialbackVerifier(connector, options, time, loggers.CreateLogger<DialbackVerifier>());
         _ctx = new S2SContext(options, new DialbackKey(options.DialbackSecret), connector, verifier, time, loggers, _shutdown.Token);
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Bridge.Net.Tls;
 
 namespace Bridge.Xmpp;
 
@@ -22,4 +24,18 @@ public sealed record XmppServerOptions(IPEndPoint Listen, string DialbackSecret)
     /// while the domain's stanzas wait in its queue; null tries each address once.
     /// </summary>
     public Bridge.Net.ReconnectBackoff? ConnectRetry { get; init; }
+    /// <summary>The bridge's own certificate with its key; without it STARTTLS is not offered (RFC 6120 §5).</summary>
+    public X509Certificate2? TlsCertificate { get; init; }
+
+    /// <summary>TLS policy towards a remote domain (null when the peer did not say who it is).</summary>
+    public Func<string?, TlsMode> TlsModeFor { get; init; } = _ => TlsMode.Off;
+
+    /// <summary>
+    /// Domains that must authenticate with their certificate (e.g. pinned ones): no dialback fallback, and
+    /// streams with them need TLS. Prosody's s2s_secure_auth, per domain.
+    /// </summary>
+    public Func<string, bool> RequiresCertificate { get; init; } = _ => false;
+
+    /// <summary>Judges peer certificates (RFC 6125); null trusts the system store.</summary>
+    public PeerCertificateValidator? CertificateValidator { get; init; }
 }

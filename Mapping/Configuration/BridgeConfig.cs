@@ -21,6 +21,13 @@ public sealed record BridgeConfig(
 {
     /// <summary>Presence settings, never null.</summary>
     public PresenceSettings Presence { get; init; } = Presence ?? PresenceSettings.None;
+    /// <summary>The bridge's TLS identity and trust anchors ("Bridge:Tls"); no certificate by default.</summary>
+    public TlsSettings Tls { get; init; } = new();
+
+    /// <summary>The TLS mode in force towards a domain (unknown domains get the default).</summary>
+    public TlsRequirement TlsModeFor(string? domain) =>
+        (domain is null ? null : FindDomain(domain))?.Tls.Effective(Tls.HasCertificate)
+        ?? (Tls.HasCertificate ? TlsRequirement.Optional : TlsRequirement.Off);
 
     /// <summary>Subscription storage, never null.</summary>
     public StorageSettings Storage { get; init; } = Storage ?? new StorageSettings();

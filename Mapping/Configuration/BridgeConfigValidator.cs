@@ -22,6 +22,7 @@ public static partial class BridgeConfigValidator
         ValidateXmpp(config.Xmpp, errors, tcpSockets);
         ValidateSip(config.Sip, errors, tcpSockets);
         ValidateDomains(config, errors);
+        ValidateTls(config, errors);
         ValidatePeerings(config, errors);
         ValidatePresence(config, errors);
         ValidateComponent(config, errors);

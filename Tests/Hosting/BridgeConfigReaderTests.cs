@@ -82,7 +82,8 @@ public sealed class BridgeConfigReaderTests
     [TestMethod]
     public void Reads_every_key()
     {
-        var config = BridgeConfigReader.Read(Json("""
+        var (cert, key, ca) = BridgeConfigReaderTlsTests.WritePem();
+        var config = BridgeConfigReader.Read(Json($$"""
             {
               "Bridge": {
                 "Xmpp": { "Listen": "[::1]:5269", "DialbackSecret": "s", "MaxStanzaBytes": "500000", "ConnectTimeoutSeconds": 2.5 },
@@ -93,7 +94,8 @@ public sealed class BridgeConfigReaderTests
                 },
                 "Peerings": [ { "Domains": [ "x.test", "Y.test" ], "Services": [ "message", "presence", "chat", "groupchat", "filetransfer" ] } ],
                 "Logging": { "LogBodies": true },
-                "Storage": { "Path": "/var/lib/bridge/state.db", "FlushIntervalMilliseconds": 50 }
+                "Storage": { "Path": "/var/lib/bridge/state.db", "FlushIntervalMilliseconds": 50 },
+                "Tls": { "CertificateFile": "{{cert}}", "KeyFile": "{{key}}", "CaFile": "{{ca}}" }
               }
             }
             """), []);
@@ -112,6 +114,7 @@ public sealed class BridgeConfigReaderTests
         Assert.HasCount(5, config.Peerings[0].Services);
         Assert.IsTrue(config.Logging.LogBodies);
         Assert.AreEqual(new StorageSettings("/var/lib/bridge/state.db", 50), config.Storage);
+        Assert.AreEqual(new TlsSettings(cert, key, ca), config.Tls);
     }
 
     [TestMethod]

@@ -44,16 +44,22 @@ public sealed class PeerServers : IAsyncDisposable
     /// <summary>
     /// Starts both servers. With <paramref name="component"/>, Prosody also accepts that XEP-0114 component
     /// (which then owns the component's domain on Prosody: its users reach it without S2S).
+    /// <paramref name="prosodyTemplate"/> picks the Prosody config under peers/ (TLS is opt-in per fixture:
+    /// "prosody-tls.cfg.lua"), rendered with <paramref name="prosodyValues"/> besides WORK_DIR.
+    /// <paramref name="kamailioTls"/> starts Kamailio with -A WITH_TLS (tls:127.0.0.1:5061, TLS to the bridge);
+    /// the certificates must already be in WORK_DIR/certs (see TlsTestFiles).
     /// </summary>
-    public static async Task<PeerServers> StartAsync(string? workDirectory = null, ProsodyComponent? component = null)
+    public static async Task<PeerServers> StartAsync(
+        string? workDirectory = null, ProsodyComponent? component = null, string prosodyTemplate = "prosody.cfg.lua",
+        IReadOnlyDictionary<string, string>? prosodyValues = null, bool kamailioTls = false)
     {
         var servers = new PeerServers(workDirectory ?? InteropEnvironment.CreateRunDirectory("peers"), component);
         try
         {
             HostsFile.EnsureEntries(HostsFile.TestEntries);
             await EnsurePortsFreeAsync().ConfigureAwait(false);
-            await servers.StartProsodyAsync().ConfigureAwait(false);
-            await servers.StartKamailioAsync().ConfigureAwait(false);
+            await servers.StartProsodyAsync(prosodyTemplate, prosodyValues ?? new Dictionary<string, string>()).ConfigureAwait(false);
+            await servers.StartKamailioAsync(kamailioTls).ConfigureAwait(false);
             return servers;
         }
         catch
@@ -107,14 +113,14 @@ public sealed class PeerServers : IAsyncDisposable
         }
     }
 
-    private async Task StartProsodyAsync()
+    private async Task StartProsodyAsync(string templateName, IReadOnlyDictionary<string, string> extra)
     {
         var dir = ProsodyDirectory;
         Directory.CreateDirectory(Path.Combine(dir, "data"));
         Directory.CreateDirectory(Path.Combine(dir, "certs"));
         var config = ProsodyConfig;
-        var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "prosody.cfg.lua")).ConfigureAwait(false);
-        var rendered = Render(template, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory });
+        var template = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, templateName)).ConfigureAwait(false);
+        var rendered = Render(template, new Dictionary<string, string>(extra) { ["WORK_DIR"] = WorkDirectory });
         if (Component is { } component)
         {
             rendered = component.AddTo(rendered, XmppComponentEndPoint);
@@ -175,7 +181,7 @@ public sealed class PeerServers : IAsyncDisposable
         ? LaunchProsodyAsync()
         : throw new InvalidOperationException("prosody is running");
 
-    private async Task StartKamailioAsync()
+    private async Task StartKamailioAsync(bool tls)
     {
         var dir = KamailioDirectory;
         var dbtext = Path.Combine(dir, "dbtext");
@@ -204,10 +210,14 @@ public sealed class PeerServers : IAsyncDisposable
 
         // -DD: stay in the foreground so the PID we hold is the main process, which takes its
         // workers down on SIGTERM. -E: log to stderr, i.e. our log file.
-        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio",
-            ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-w", dir,
-             "-P", Path.Combine(dir, "kamailio.pid")],
-            Path.Combine(dir, "kamailio.log"));
+        List<string> arguments = ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-w", dir, "-P", Path.Combine(dir, "kamailio.pid")];
+        if (tls)
+        {
+            var tlsTemplate = await File.ReadAllTextAsync(Path.Combine(InteropEnvironment.PeersDirectory, "kamailio-tls.cfg")).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(dir, "tls.cfg"), Render(tlsTemplate, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory })).ConfigureAwait(false);
+            arguments.AddRange(["-A", "WITH_TLS"]);
+        }
+        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio", arguments, Path.Combine(dir, "kamailio.log"));
         await TcpProbe.WaitUntilAcceptingAsync(_kamailio, [SipEndPoint], StartTimeout, () => _kamailio.Tail()).ConfigureAwait(false);
         if (!TcpProbe.UdpPortInUse(SipEndPoint.Address, SipEndPoint.Port))
         {

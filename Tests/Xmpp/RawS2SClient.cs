@@ -12,15 +12,15 @@ namespace Bridge.Tests.Xmpp;
 internal sealed class RawS2SClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _input;
+    private Stream _stream;
+    private PipeReader _input;
     private readonly XmlStreamReader _reader = new(262144, 32);
 
     private RawS2SClient(TcpClient tcp)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
-        _input = PipeReader.Create(_stream);
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
     }
 
     public static async Task<RawS2SClient> ConnectAsync(IPEndPoint endPoint, CancellationToken ct)
@@ -91,6 +91,37 @@ internal sealed class RawS2SClient : IAsyncDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>RFC 6120 §5.4: &lt;starttls/&gt;, &lt;proceed/&gt;, then the handshake with an optional client certificate.</summary>
+    public async Task StartTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate, CancellationToken ct)
+    {
+        await SendAsync("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", ct);
+        var proceed = await NextElementAsync(ct);
+        Assert.AreEqual("proceed", proceed.Name.LocalName);
+        var ssl = new System.Net.Security.SslStream(_tcp.GetStream(), leaveInnerStreamOpen: true);
+        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = "b.test",
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        }, ct);
+        await _input.CompleteAsync();
+        _stream = ssl;
+        _input = PipeReader.Create(ssl);
+        _reader.Reset();
+    }
+
+    /// <summary>RFC 6120 §6.4.6: after SASL success the client's parser forgets the old stream too.</summary>
+    public void RestartStream() => _reader.Reset();
+
+    /// <summary>Opens a stream and returns its features (after TLS, or after SASL success).</summary>
+    public async Task<XElement> OpenForFeaturesAsync(string from, string to, CancellationToken ct)
+    {
+        await SendAsync(Header(from, to), ct);
+        var start = await NextAsync(ct);
+        Assert.AreEqual(XmlStreamEventKind.StreamStart, start?.Kind);
+        return await NextElementAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -112,11 +112,25 @@ public sealed class XmppServerTests
 
         var sends = Enumerable.Range(0, 20).Select(i => pair.A.SendAsync(Message("alice@a.test", "bob@b.test", $"n{i}", $"m{i}"), ct)).ToList();
         var results = await Task.WhenAll(sends);
-        await pair.B.StopAsync(ct); // the inbound read loop finishes what was written before stopping
+        // Sent means written to A's socket, not yet read by B: stopping B at once raced its read loop
+        // (about one run in ten lost the tail). Wait until B has them all, bounded by the guard.
+        while (!ct.IsCancellationRequested && Count(pair.ReceivedByB) < 20)
+        {
+            await Task.Delay(10, ct);
+        }
+        await pair.B.StopAsync(ct);
 
         Assert.IsTrue(results.All(r => r.Status == XmppSendStatus.Sent));
         CollectionAssert.AreEqual(Enumerable.Range(0, 20).Select(i => $"n{i}").ToList(),
             pair.ReceivedByB.Select(s => s.Element(S + "body")!.Value).ToList());
+    }
+
+    private static int Count(List<XElement> list)
+    {
+        lock (list)
+        {
+            return list.Count;
+        }
     }
 
     [TestMethod]

@@ -141,7 +141,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
         var request = transaction.Request;
         try
         {
-            if (!SipTrust.IsKnownSource(_config.Current, transaction.Remote.EndPoint.Address))
+            if (!SipTrust.IsKnownSource(_config.Current, transaction))
             {
                 _logger.LogWarning("Refused {Method} from untrusted source {Source}", request.Method, transaction.Remote.EndPoint);
                 await RespondAsync(transaction, 403, "Forbidden", $"source {transaction.Remote.EndPoint.Address} is not a trusted peer").ConfigureAwait(false);
@@ -205,7 +205,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
             await transaction.SendResponseAsync(reject).ConfigureAwait(false);
             return;
         }
-        if (!SipTrust.IsTrustedFor(_config.Current, message.From.Domain, transaction.Remote.EndPoint.Address))
+        if (!SipTrust.IsTrustedFor(_config.Current, message.From.Domain, transaction))
         {
             _logger.LogWarning("Refused MESSAGE from {From} via {Source}: that source is not trusted for {Domain}", message.From, transaction.Remote.EndPoint, message.From.Domain);
             await RespondAsync(transaction, 403, "Forbidden", $"source {transaction.Remote.EndPoint.Address} is not trusted for {message.From.Domain}").ConfigureAwait(false);

@@ -14,7 +14,9 @@ namespace Bridge.Hosting.Configuration;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
 /// Storage:Path, Storage:FlushIntervalMilliseconds; Xmpp:Component:Host/Port/Name/Secret and
-/// Resilience:QueueLimit/QueueDeadlineSeconds/ReconnectMaxDelaySeconds (BridgeConfigReader.Component.cs).
+/// Resilience:QueueLimit/QueueDeadlineSeconds/ReconnectMaxDelaySeconds (BridgeConfigReader.Component.cs);
+/// Tls:CertificateFile, :KeyFile, :CaFile and Domains:&lt;name&gt;:Tls, :TrustedFingerprints (BridgeConfigReader.Tls.cs);
+/// Presence:Lists, :PrivateListsFolder, :RulesFolder (BridgeConfigReader.Presence.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
@@ -47,6 +49,7 @@ public static partial class BridgeConfigReader
             ReadPresence(bridge.GetSection("Presence"), errors))
         {
             Resilience = ReadResilience(bridge.GetSection("Resilience"), errors),
+            Tls = ReadTls(bridge.GetSection("Tls"), errors),
         };
 
         if (errors.Count > before)
@@ -181,7 +184,7 @@ public static partial class BridgeConfigReader
                 }
             }
 
-            domains.Add(new DomainConfig(name, protocol, route, trusted.ToImmutable()));
+            domains.Add(new DomainConfig(name, protocol, route, trusted.ToImmutable()) { Tls = ReadDomainTls(d, errors) });
         }
 
         return domains;

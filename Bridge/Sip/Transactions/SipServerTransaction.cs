@@ -41,6 +41,12 @@ public sealed class SipServerTransaction
     /// <summary>Where the request came from (source address, not the Via).</summary>
     public SipEndPoint Remote { get; }
 
+    /// <summary>
+    /// For requests over TLS: the SIP domains the peer's certificate authenticates (mutual TLS, RFC 5922 §7.1).
+    /// Empty over UDP and TCP, where only the source address is known.
+    /// </summary>
+    public IReadOnlyList<string> TlsDomains { get; init; } = [];
+
     /// <summary>Our address the request arrived on.</summary>
     public IPEndPoint Local { get; }
 

@@ -9,11 +9,19 @@ internal sealed class SipTcpChannel : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private int _closed;
 
-    public SipTcpChannel(StreamConnection connection, IPEndPoint listenEndPoint)
+    public SipTcpChannel(StreamConnection connection, IPEndPoint listenEndPoint, SipTransport transport = SipTransport.Tcp, IReadOnlyList<string>? tlsDomains = null)
     {
         Connection = connection;
         ListenEndPoint = listenEndPoint;
+        Transport = transport;
+        TlsDomains = tlsDomains ?? [];
     }
+
+    /// <summary>TCP, or TLS over the same framing (RFC 3261 §18.3).</summary>
+    public SipTransport Transport { get; }
+
+    /// <summary>The SIP domains the peer's certificate authenticated (TLS only).</summary>
+    public IReadOnlyList<string> TlsDomains { get; }
 
     public StreamConnection Connection { get; }
 

@@ -26,7 +26,8 @@ internal sealed class DialbackVerifier(S2SConnector connector, XmppServerOptions
                 return DialbackVerdict.NotFound;
             }
             channel = new XmppChannel(connection, options, logger, $"verify {local}->{remote} {connection.RemoteEndPoint}");
-            var (header, failure) = await S2SConnector.OpenStreamAsync(channel, local, remote, linked.Token).ConfigureAwait(false);
+            // The verify connection follows the same TLS policy: a peer requiring encryption refuses it otherwise.
+            var (header, _, failure, _) = await connector.OpenSecuredAsync(channel, local, remote, linked.Token).ConfigureAwait(false);
             if (header is null)
             {
                 logger.LogInformation("Dialback verify {Remote} -> {Local}: {Failure}", remote, local, failure);

@@ -15,7 +15,7 @@ namespace Bridge.Xmpp.Server;
 /// meanwhile: Prosody sends its db:verify for our key on its own outbound stream, which is this inbound
 /// one, and a handler that answers with <see cref="XmppServer.SendAsync"/> waits for exactly that.
 /// </summary>
-internal sealed class InboundStream
+internal sealed partial class InboundStream
 {
     private const int MaxPendingVerifications = 16;
     private const int MaxPendingDeliveries = 1024;
@@ -123,17 +123,31 @@ internal sealed class InboundStream
             return;
         }
         var from = Jid.DomainOf(header.From);
-        _peer = $"{from ?? "?"}->{to ?? "?"} {_peer}";
-        _channel.Name = "in " + _peer;
+        if (_headerFrom is null)
+        {
+            _peer = $"{from ?? "?"}->{to ?? "?"} {_peer}";
+            _channel.Name = "in " + _peer;
+        }
+        _headerFrom = from;
+        _headerTo = to;
         await _channel.SendHeaderAsync(to, from, _streamId, header.IsVersion1OrLater).ConfigureAwait(false);
         if (header.IsVersion1OrLater)
         {
-            await _channel.SendAsync(StreamFrames.Features()).ConfigureAwait(false);
+            await _channel.SendAsync(CurrentFeatures()).ConfigureAwait(false);
         }
     }
 
     private async Task OnElementAsync(XElement element)
     {
+        if (element.Name.Namespace == XmppNamespaces.Tls || element.Name.Namespace == XmppNamespaces.Sasl)
+        {
+            await OnSecurityElementAsync(element).ConfigureAwait(false);
+            return;
+        }
+        if (await RefuseWithoutRequiredTlsAsync().ConfigureAwait(false))
+        {
+            return;
+        }
         if (element.Name == DialbackElements.Result)
         {
             await OnDialbackResultAsync(element).ConfigureAwait(false);
@@ -199,6 +213,10 @@ internal sealed class InboundStream
             await _channel.SendAsync(DialbackElements.Error(DialbackElements.Result, local, remote, null, "not-allowed")).ConfigureAwait(false);
             return;
         }
+        if (await RefuseDialbackWithoutCertificateAsync(remote, local).ConfigureAwait(false))
+        {
+            return;
+        }
         if (Interlocked.Increment(ref _pendingVerifications) > MaxPendingVerifications)
         {
             Interlocked.Decrement(ref _pendingVerifications);
@@ -216,12 +234,7 @@ internal sealed class InboundStream
             switch (verdict)
             {
                 case DialbackVerdict.Valid:
-                    lock (_verified)
-                    {
-                        _verified.Add((remote, local));
-                    }
-                    _unauthenticated.CancelAfter(Timeout.InfiniteTimeSpan);
-                    _logger.LogInformation("Inbound XMPP stream {Remote} -> {Local} authenticated (dialback) from {Peer}", remote, local, _peer);
+                    Authenticated(remote, local, "dialback");
                     await _channel.SendAsync(DialbackElements.ResultVerdict(local, remote, valid: true)).ConfigureAwait(false);
                     break;
                 case DialbackVerdict.Invalid:

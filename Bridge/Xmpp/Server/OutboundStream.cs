@@ -128,13 +128,30 @@ internal sealed class OutboundStream
             {
                 _channel = channel;
             }
-            var (header, failure) = await S2SConnector.OpenStreamAsync(channel, Local, Remote, ct).ConfigureAwait(false);
-            if (header is null)
+            var opening = await _ctx.Connector.OpenSecuredAsync(channel, Local, Remote, ct).ConfigureAwait(false);
+            if (opening.Header is null)
             {
-                text = failure ?? text;
+                text = opening.Failure ?? text;
                 return;
             }
             _timeout.CancelAfter(_ctx.Options.DialbackTimeout);
+            var header = opening.Header;
+            if (channel.IsEncrypted && _ctx.Options.TlsCertificate is not null && StreamFrames.OffersExternal(opening.Features))
+            {
+                var (authenticated, restarted, failure) = await AuthenticateExternalAsync(channel, ct).ConfigureAwait(false);
+                if (authenticated)
+                {
+                    _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    await OnAuthenticatedAsync(channel, "SASL EXTERNAL").ConfigureAwait(false);
+                    text = await ReadLoopAsync(channel, ct).ConfigureAwait(false);
+                    return;
+                }
+                if (restarted is null)
+                {
+                    text = failure ?? text;
+                    return;
+                }
+            }
             var key = _ctx.Key.Generate(Remote, Local, header.Id!);
             await channel.SendAsync(DialbackElements.ResultKey(Local, Remote, key)).ConfigureAwait(false);
             text = await ReadLoopAsync(channel, ct).ConfigureAwait(false);
@@ -213,8 +230,7 @@ internal sealed class OutboundStream
             if (!_ready)
             {
                 _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                _logger.LogInformation("Outbound XMPP stream {Local} -> {Remote} authenticated (dialback)", Local, Remote);
-                await FlushAsync(channel).ConfigureAwait(false);
+                await OnAuthenticatedAsync(channel, "dialback").ConfigureAwait(false);
             }
             return null;
         }
@@ -223,6 +239,47 @@ internal sealed class OutboundStream
         _logger.LogWarning("Outbound XMPP stream {Local} -> {Remote}: dialback refused ({Reason})", Local, Remote, reason);
         await channel.CloseAsync().ConfigureAwait(false);
         return $"{Remote} refused dialback: {reason}";
+    }
+
+    /// <summary>The one outcome every mechanism reports: the stream is authenticated for our domain pair.</summary>
+    private async Task OnAuthenticatedAsync(XmppChannel channel, string mechanism)
+    {
+        _logger.LogInformation("Outbound XMPP stream {Local} -> {Remote} authenticated ({Mechanism}{Tls})",
+            Local, Remote, mechanism, channel.IsEncrypted ? ", TLS" : "");
+        await FlushAsync(channel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// RFC 6120 §6.4 with XEP-0178 §2: &lt;auth mechanism='EXTERNAL'&gt; carrying our domain as authzid;
+    /// on success the stream restarts (§6.4.6). On &lt;failure/&gt; the stream stays usable and dialback is
+    /// tried instead (Restarted = false). Restarted = null means the stream is gone.
+    /// </summary>
+    private async Task<(bool Authenticated, bool? Restarted, string? Failure)> AuthenticateExternalAsync(XmppChannel channel, CancellationToken ct)
+    {
+        var authzid = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Local));
+        await channel.SendAsync(new XElement(XmppNamespaces.Sasl + "auth", new XAttribute("mechanism", "EXTERNAL"), authzid)).ConfigureAwait(false);
+        var answer = await channel.NextAsync(ct).ConfigureAwait(false);
+        if (answer?.Element is not { } element)
+        {
+            return (false, null, "connection closed during SASL");
+        }
+        if (element.Name == XmppNamespaces.Sasl + "success")
+        {
+            channel.RestartStream();
+            var reopened = await S2SConnector.OpenStreamAsync(channel, Local, Remote, ct).ConfigureAwait(false);
+            return reopened.Header is null ? (false, null, reopened.Failure) : (true, true, null);
+        }
+        if (element.Name == XmppNamespaces.Sasl + "failure")
+        {
+            _logger.LogWarning("Outbound XMPP stream {Local} -> {Remote}: SASL EXTERNAL refused ({Condition}); trying dialback",
+                Local, Remote, StreamFrames.ReadSaslFailure(element));
+            return (false, false, null);
+        }
+        if (element.Name == XmppNamespaces.Streams + "error")
+        {
+            return (false, null, "stream error from peer: " + StreamFrames.ReadError(element));
+        }
+        return (false, null, $"unexpected {element.Name.LocalName} during SASL");
     }
 
     private async Task AnswerVerifyAsync(XmppChannel channel, XElement request)

@@ -31,10 +31,38 @@ internal static class StreamFrames
     }
 
     /// <summary>XEP-0220 §2.4.2: advertise dialback with error handling.</summary>
-    public static XElement Features() =>
-        new(XmppNamespaces.Streams + "features",
-            new XAttribute(XNamespace.Xmlns + "stream", XmppNamespaces.Streams),
-            new XElement(XmppNamespaces.DialbackFeatures + "dialback", new XElement(XmppNamespaces.DialbackFeatures + "errors")));
+    public static XElement Features() => Features(starttls: false, tlsRequired: false, saslExternal: false, dialback: true);
+
+    /// <summary>
+    /// RFC 6120 §4.3.2 features: STARTTLS (§5.3.1, with &lt;required/&gt; when we insist), SASL EXTERNAL
+    /// (§6.3.3, XEP-0178) and dialback (XEP-0220 §2.4.2).
+    /// </summary>
+    public static XElement Features(bool starttls, bool tlsRequired, bool saslExternal, bool dialback)
+    {
+        var features = new XElement(XmppNamespaces.Streams + "features", new XAttribute(XNamespace.Xmlns + "stream", XmppNamespaces.Streams));
+        if (starttls)
+        {
+            features.Add(new XElement(XmppNamespaces.Tls + "starttls", tlsRequired ? new XElement(XmppNamespaces.Tls + "required") : null));
+        }
+        if (saslExternal)
+        {
+            features.Add(new XElement(XmppNamespaces.Sasl + "mechanisms", new XElement(XmppNamespaces.Sasl + "mechanism", "EXTERNAL")));
+        }
+        if (dialback)
+        {
+            features.Add(new XElement(XmppNamespaces.DialbackFeatures + "dialback", new XElement(XmppNamespaces.DialbackFeatures + "errors")));
+        }
+        return features;
+    }
+
+    /// <summary>True when the features offer the SASL mechanism EXTERNAL.</summary>
+    public static bool OffersExternal(XElement? features) =>
+        features?.Element(XmppNamespaces.Sasl + "mechanisms")?.Elements(XmppNamespaces.Sasl + "mechanism")
+            .Any(m => string.Equals(m.Value.Trim(), "EXTERNAL", StringComparison.Ordinal)) == true;
+
+    /// <summary>The SASL failure condition of a &lt;failure/&gt; (RFC 6120 §6.5).</summary>
+    public static string ReadSaslFailure(XElement failure) =>
+        failure.Elements().FirstOrDefault(e => e.Name.LocalName != "text")?.Name.LocalName ?? "undefined";
 
     /// <summary>RFC 6120 §4.9.2 stream error.</summary>
     public static XElement Error(string condition, string? text)

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
 using Bridge.Net;
@@ -37,6 +39,46 @@ internal sealed class XmppChannel : IAsyncDisposable
     public bool HeaderSent { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>True once STARTTLS completed on this connection.</summary>
+    public bool IsEncrypted => _connection.Tls is not null;
+
+    /// <summary>The certificate the peer presented in the TLS handshake, if any.</summary>
+    public X509Certificate2? PeerCertificate { get; private set; }
+
+    /// <summary>
+    /// RFC 6120 §5.4.3.3: after &lt;proceed/&gt; both sides handshake on the same socket and restart the
+    /// stream, so the reader forgets the old one. Holds the write lock so nothing is written mid-handshake.
+    /// </summary>
+    public async Task StartTlsAsync(SslServerAuthenticationOptions? server, SslClientAuthenticationOptions? client, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (server is not null)
+            {
+                await _connection.UpgradeToTlsAsServerAsync(server, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await _connection.UpgradeToTlsAsClientAsync(client!, ct).ConfigureAwait(false);
+            }
+            PeerCertificate = _connection.Tls?.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
+            _reader.Reset();
+            HeaderSent = false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>RFC 6120 §6.4.6: after SASL success the stream restarts on the same layer.</summary>
+    public void RestartStream()
+    {
+        _reader.Reset();
+        HeaderSent = false;
+    }
 
     /// <summary>The next event, or null when the transport closed or broke.</summary>
     public async Task<XmlStreamEvent?> NextAsync(CancellationToken ct)

@@ -67,6 +67,7 @@ public sealed class BridgeConfigValidatorTests
                     new SipListenEndpoint(TransportKind.Tls, IPAddress.Parse("127.0.0.2"), 5269),
                 ],
                 MaxMessageBytes: 0),
+            Tls = new TlsSettings("bridge.pem", "bridge.key"),
         };
         AssertProblems(
             config,

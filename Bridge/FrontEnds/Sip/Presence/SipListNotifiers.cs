@@ -72,7 +72,7 @@ public sealed class SipListNotifiers : IDisposable
             return false;
         }
         var (listMember, members) = list;
-        if (!SipTrust.IsTrustedFor(_config.Current, watcher.Domain, transaction.Remote.EndPoint.Address))
+        if (!SipTrust.IsTrustedFor(_config.Current, watcher.Domain, transaction))
         {
             await RespondAsync(transaction, 403, $"source {transaction.Remote.EndPoint.Address} is not trusted for {watcher.Domain}").ConfigureAwait(false);
             return true;

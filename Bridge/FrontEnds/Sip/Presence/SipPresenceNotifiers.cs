@@ -144,7 +144,7 @@ public sealed class SipPresenceNotifiers : IDisposable
         }
         watcher = watcher.Bare;
         presentity = presentity.Bare;
-        if (!SipTrust.IsTrustedFor(_config.Current, watcher.Domain, transaction.Remote.EndPoint.Address))
+        if (!SipTrust.IsTrustedFor(_config.Current, watcher.Domain, transaction))
         {
             _logger.LogWarning("Refused SUBSCRIBE from {From} via {Source}: that source is not trusted for {Domain}", watcher, transaction.Remote.EndPoint, watcher.Domain);
             await RespondAsync(transaction, 403, $"source {transaction.Remote.EndPoint.Address} is not trusted for {watcher.Domain}").ConfigureAwait(false);
@@ -216,7 +216,7 @@ public sealed class SipPresenceNotifiers : IDisposable
             await RespondAsync(transaction, 481, null).ConfigureAwait(false);
             return;
         }
-        if (!SipTrust.IsTrustedFor(_config.Current, watch.Watcher.Domain, transaction.Remote.EndPoint.Address))
+        if (!SipTrust.IsTrustedFor(_config.Current, watch.Watcher.Domain, transaction))
         {
             await RespondAsync(transaction, 403, $"source {transaction.Remote.EndPoint.Address} is not trusted for {watch.Watcher.Domain}").ConfigureAwait(false);
             return;
