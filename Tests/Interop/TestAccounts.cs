@@ -8,6 +8,10 @@ public static class TestAccounts
 {
     public const string AliceJid = "alice@a.test";
     public const string AlicePassword = "alice-secret";
+    public const string DaveJid = "dave@a.test";
+    public const string DavePassword = "dave-secret";
+    public const string ErinJid = "erin@a.test";
+    public const string ErinPassword = "erin-secret";
     public const string MalloryJid = "mallory@c.test";
     public const string MalloryPassword = "mallory-secret";
 
