@@ -25,6 +25,7 @@ public static class BridgeServices
         services.AddSingleton(sp => new BridgeConfigManager(configuration, initial, sp.GetRequiredService<ILogger<BridgeConfigManager>>()));
         services.AddSingleton<IBridgeConfigSource>(sp => sp.GetRequiredService<BridgeConfigManager>());
         services.AddSingleton<PeeringPolicy>();
+        services.AddSingleton<IPeerRateLimiter, PeerRateLimiter>();
         services.AddSingleton<MessageRouter>();
         // The router needs the front-ends and the front-ends need the router: break the cycle lazily.
         services.AddSingleton(sp => new Lazy<MessageRouter>(sp.GetRequiredService<MessageRouter>));

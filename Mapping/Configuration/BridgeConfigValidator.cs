@@ -23,6 +23,7 @@ public static partial class BridgeConfigValidator
         ValidateSip(config.Sip, errors, tcpSockets);
         ValidateDomains(config, errors);
         ValidatePeerings(config, errors);
+        ValidateLimits(config, errors);
         return errors;
     }
 

@@ -13,7 +13,7 @@ namespace Bridge.Hosting.Configuration;
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
 /// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
-/// Storage:Path, Storage:FlushIntervalMilliseconds.
+/// Storage:Path, Storage:FlushIntervalMilliseconds; Limits and Domains:&lt;name&gt;:Limits (BridgeConfigReader.Limits.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
@@ -42,7 +42,10 @@ public static partial class BridgeConfigReader
             BridgeConfig.CreateDomains(ReadDomains(bridge.GetSection("Domains"), errors)),
             ReadPeerings(bridge.GetSection("Peerings"), errors),
             new LoggingSettings(ReadBool(bridge.GetSection("Logging:LogBodies"), false, errors)),
-            ReadStorage(bridge.GetSection("Storage"), errors));
+            ReadStorage(bridge.GetSection("Storage"), errors))
+        {
+            Limits = ReadLimits(bridge, errors),
+        };
 
         if (errors.Count > before)
         {
