@@ -6,10 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Mapping.Routing;
 
 /// <summary>
-/// Token buckets per (peer domain, kind of traffic), from System.Threading.RateLimiting, with the rates of
-/// <see cref="BridgeConfig.Limits"/> read on every request, so a config reload applies at once. Each bucket
-/// holds one second's worth of permits and is refilled whole once a second has passed. The refill is driven
-/// by the injected <see cref="TimeProvider"/> (the limiter's own timer is off), so tests need no sleeps.
+/// One-second fixed windows per (peer domain, kind of traffic), from System.Threading.RateLimiting, with the
+/// rates of <see cref="BridgeConfig.Limits"/> read on every request, so a config reload applies at once. Each
+/// window holds one second's worth of permits and is refilled whole once a second has passed. The refill is
+/// driven by the injected <see cref="TimeProvider"/>, so tests need no sleeps: the limiter's own timer is off
+/// (AutoReplenishment false) and its window is one tick, because in manual mode the library measures that
+/// window with its own Stopwatch and would otherwise ignore a TryReplenish that the fake clock allows.
+/// (TokenBucketRateLimiter is no use here for the same reason: in manual mode it adds tokens for the real
+/// time elapsed.)
 /// A domain over its rate is logged once per <see cref="LogInterval"/>, not once per refused request: a
 /// flood must not turn into a flood of log lines.
 /// </summary>
@@ -90,7 +94,7 @@ public sealed class PeerRateLimiter : IPeerRateLimiter, IDisposable
 
     private sealed class Bucket : IDisposable
     {
-        private readonly TokenBucketRateLimiter limiter;
+        private readonly FixedWindowRateLimiter limiter;
         private readonly Lock gate = new();
         private long lastRefill;
         private long? lastLog;
@@ -100,12 +104,11 @@ public sealed class PeerRateLimiter : IPeerRateLimiter, IDisposable
         {
             Rate = rate;
             lastRefill = now;
-            limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            limiter = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
             {
-                TokenLimit = rate,
-                TokensPerPeriod = rate,
-                ReplenishmentPeriod = Period,
-                // Refilled by TryAcquire from the TimeProvider instead of the limiter's own timer.
+                PermitLimit = rate,
+                // Refilled by TryAcquire when the TimeProvider says a Period has passed (see the class remarks).
+                Window = TimeSpan.FromTicks(1),
                 AutoReplenishment = false,
                 // Refuse at once: a request waiting in a queue would only hold a transaction open.
                 QueueLimit = 0,
@@ -123,7 +126,7 @@ public sealed class PeerRateLimiter : IPeerRateLimiter, IDisposable
                 var sinceRefill = time.GetElapsedTime(lastRefill, now);
                 if (sinceRefill >= Period)
                 {
-                    // One manual replenishment adds TokensPerPeriod = TokenLimit: the bucket is full again.
+                    // A manual replenishment of a fixed window restores PermitLimit: full again.
                     limiter.TryReplenish();
                     lastRefill = now;
                     sinceRefill = TimeSpan.Zero;
