@@ -67,7 +67,7 @@ public static class BridgeServices
         var listen = config.Sip.Listen
             .Select(l => new SipEndPoint(ToSipTransport(l.Transport), new IPEndPoint(l.Address, l.Port)))
             .ToList();
-        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes));
+        return new SipStackOptions(listen, new SipParserLimits(config.Sip.MaxMessageBytes, config.Sip.MaxHeaderCount, config.Sip.MaxLineLength));
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Bridge.Hosting.Configuration;
 /// </summary>
 /// <remarks>
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
-/// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
+/// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes, Sip:MaxHeaderCount, Sip:MaxLineLength; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
 /// Storage:Path, Storage:FlushIntervalMilliseconds; Limits and Domains:&lt;name&gt;:Limits (BridgeConfigReader.Limits.cs).
 /// </remarks>
@@ -129,7 +129,11 @@ public static partial class BridgeConfigReader
             }
         }
 
-        return new SipSettings(listen.ToImmutable(), ReadInt(section.GetSection("MaxMessageBytes"), 65535, errors));
+        return new SipSettings(
+            listen.ToImmutable(),
+            ReadInt(section.GetSection("MaxMessageBytes"), 65535, errors),
+            ReadInt(section.GetSection("MaxHeaderCount"), 128, errors),
+            ReadInt(section.GetSection("MaxLineLength"), 8192, errors));
     }
 
     private static List<DomainConfig> ReadDomains(IConfigurationSection section, List<string> errors)
