@@ -162,7 +162,10 @@ public sealed partial class SipStack
     /// </summary>
     private Task RejectMalformed(SipParseStatus status, SipMessage? message, string? error, SipEndPoint remote, IPEndPoint local, SipTcpChannel? channel)
     {
-        if (message is SipRequest request && request.Method != "ACK" && request.TopVia is not null
+        // Over a stream the answer goes back on the connection (RFC 3261 §18.2.2), so a Via that does not parse
+        // (RFC 4475 §3.1.2.1 badinv01) is no reason to leave the request unanswered there; over UDP it is.
+        var routable = message is SipRequest { TopVia: not null } || (channel is not null && message?.Headers[SipHeaderNames.Via] is not null);
+        if (message is SipRequest request && request.Method != "ACK" && routable
             && request.Headers[SipHeaderNames.From] is not null && request.Headers[SipHeaderNames.To] is not null
             && request.CallId is not null && request.Headers[SipHeaderNames.CSeq] is not null)
         {
