@@ -29,6 +29,7 @@ public static class BridgeServices
         services.AddSingleton(sp => new BridgeConfigManager(configuration, initial, sp.GetRequiredService<ILogger<BridgeConfigManager>>()));
         services.AddSingleton<IBridgeConfigSource>(sp => sp.GetRequiredService<BridgeConfigManager>());
         services.AddSingleton<PeeringPolicy>();
+        services.AddSingleton<IPeerRateLimiter, PeerRateLimiter>();
         services.AddSingleton<MessageRouter>();
         // The router needs the front-ends and the front-ends need the router: break the cycle lazily.
         services.AddSingleton(sp => new Lazy<MessageRouter>(sp.GetRequiredService<MessageRouter>));
@@ -127,7 +128,7 @@ public static class BridgeServices
         var listen = config.Sip.Listen
             .Select(l => new SipEndPoint(ToSipTransport(l.Transport), new IPEndPoint(l.Address, l.Port)))
             .ToList();
-        return new SipStackOptions(listen, new SipParserLimits(MaxMessageBytes: config.Sip.MaxMessageBytes))
+        return new SipStackOptions(listen, new SipParserLimits(config.Sip.MaxMessageBytes, config.Sip.MaxHeaderCount, config.Sip.MaxLineLength))
         {
             ConnectRetry = BackoffFrom(config.Resilience),
             ConnectDeadline = TimeSpan.FromSeconds(config.Resilience.QueueDeadlineSeconds),

@@ -162,14 +162,21 @@ public sealed partial class SipStack
         }
     }
 
-    /// <summary>Answers 400/505/513 when the request carries enough to route a response (RFC 3261 §8.2.2, §18.3); otherwise drops.</summary>
+    /// <summary>
+    /// Answers 400/505/513 when the request carries enough to route a response (RFC 3261 §8.2.2, §18.3); otherwise
+    /// drops, as for every malformed response (RFC 4475 §3.1.2.5, §3.1.2.19: a response is never answered).
+    /// </summary>
     private Task RejectMalformed(SipParseStatus status, SipMessage? message, string? error, SipEndPoint remote, IPEndPoint local, SipTcpChannel? channel)
     {
-        if (message is SipRequest request && request.Method != "ACK" && request.TopVia is not null
+        // Over a stream the answer goes back on the connection (RFC 3261 §18.2.2), so a Via that does not parse
+        // (RFC 4475 §3.1.2.1 badinv01) is no reason to leave the request unanswered there; over UDP it is.
+        var routable = message is SipRequest { TopVia: not null } || (channel is not null && message?.Headers[SipHeaderNames.Via] is not null);
+        if (message is SipRequest request && request.Method != "ACK" && routable
             && request.Headers[SipHeaderNames.From] is not null && request.Headers[SipHeaderNames.To] is not null
             && request.CallId is not null && request.Headers[SipHeaderNames.CSeq] is not null)
         {
-            var (code, reason) = status == SipParseStatus.TooLarge ? (513, SipReasonPhrases.For(513))
+            var (code, reason) = error is SipParser.TooManyHeadersError or SipParser.LineTooLongError ? (400, error)
+                : status == SipParseStatus.TooLarge ? (513, SipReasonPhrases.For(513))
                 : error == SipParser.VersionNotSupportedError ? (505, SipReasonPhrases.For(505))
                 : (400, error ?? "Bad Request");
             _logger.LogInformation("Malformed SIP {Method} from {Remote} answered {Code}: {Error}", request.Method, remote, code, error);

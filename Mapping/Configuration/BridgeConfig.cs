@@ -35,6 +35,9 @@ public sealed record BridgeConfig(
     /// <summary>Reconnect and queueing of outbound links; defaults unless configured.</summary>
     public ResilienceSettings Resilience { get; init; } = new();
 
+    /// <summary>Per-peer-domain rate limits; none unless configured.</summary>
+    public RateLimitSettings Limits { get; init; } = RateLimitSettings.None;
+
     /// <summary>Builds the <see cref="Domains"/> dictionary with the case-insensitive key comparer it needs.</summary>
     public static ImmutableDictionary<string, DomainConfig> CreateDomains(IEnumerable<DomainConfig> domains) =>
         domains.ToImmutableDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);

@@ -27,6 +27,7 @@ public static partial class BridgeConfigValidator
         ValidatePresence(config, errors);
         ValidateComponent(config, errors);
         ValidateResilience(config.Resilience, errors);
+        ValidateLimits(config, errors);
         return errors;
     }
 
@@ -101,6 +102,18 @@ public static partial class BridgeConfigValidator
         if (sip.MaxMessageBytes is < 1 or > 65535)
         {
             errors.Add(Invariant($"Bridge:Sip:MaxMessageBytes: {sip.MaxMessageBytes} is outside 1..65535"));
+        }
+
+        // Below these even ordinary requests fail: a MESSAGE needs about ten header fields, and a Via or
+        // Record-Route line through a few proxies runs to a few hundred characters.
+        if (sip.MaxHeaderCount is < 8 or > 1024)
+        {
+            errors.Add(Invariant($"Bridge:Sip:MaxHeaderCount: {sip.MaxHeaderCount} is outside 8..1024"));
+        }
+
+        if (sip.MaxLineLength is < 256 or > 65535)
+        {
+            errors.Add(Invariant($"Bridge:Sip:MaxLineLength: {sip.MaxLineLength} is outside 256..65535"));
         }
     }
 

@@ -28,10 +28,11 @@ public sealed class MessageRouter
     private readonly PeeringPolicy policy;
     private readonly IBridgeConfigSource config;
     private readonly ILogger<MessageRouter> logger;
+    private readonly IPeerRateLimiter? limiter;
     private readonly Dictionary<DomainProtocol, IFrontEnd> frontEnds = [];
 
-    /// <summary>Creates the router. At most one front-end per protocol.</summary>
-    public MessageRouter(PeeringPolicy policy, IEnumerable<IFrontEnd> frontEnds, IBridgeConfigSource config, ILogger<MessageRouter> logger)
+    /// <summary>Creates the router. At most one front-end per protocol; without a <paramref name="limiter"/> nothing is rate-limited.</summary>
+    public MessageRouter(PeeringPolicy policy, IEnumerable<IFrontEnd> frontEnds, IBridgeConfigSource config, ILogger<MessageRouter> logger, IPeerRateLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(frontEnds);
@@ -40,6 +41,7 @@ public sealed class MessageRouter
         this.policy = policy;
         this.config = config;
         this.logger = logger;
+        this.limiter = limiter;
         foreach (var frontEnd in frontEnds)
         {
             if (!this.frontEnds.TryAdd(frontEnd.Protocol, frontEnd))
@@ -65,6 +67,14 @@ public sealed class MessageRouter
             var refusal = new DeliveryResult(new DeliveryError(RefusalFailure(decision), decision.Reason, IsPolicyRefusal: true));
             LogOutcome(LogLevel.Warning, "Refused", direction, message, Outcome(refusal), logBodies);
             return refusal;
+        }
+
+        if (limiter?.TryAcquire(message.From.Domain, LimitedTraffic.Message) is { Allowed: false } limited)
+        {
+            // Logged by the limiter once per interval and domain; one line per refused message would let a flood flood the log.
+            var error = DeliveryError.RateLimited(message.From.Domain, "messages", limited.RetryAfter);
+            logger.LogDebug("Rate-limited message {Direction} {Id} from {From} to {To}", direction, message.Id, message.From.ToString(), message.To.ToString());
+            return new DeliveryResult(error);
         }
 
         var destination = sourceProtocol.Other();

@@ -16,15 +16,18 @@ public sealed class PresenceRouter
 {
     private readonly PeeringPolicy policy;
     private readonly ILogger<PresenceRouter> logger;
+    private readonly IPeerRateLimiter? limiter;
     private readonly Dictionary<DomainProtocol, IFrontEnd> frontEnds = [];
 
-    public PresenceRouter(PeeringPolicy policy, IEnumerable<IFrontEnd> frontEnds, ILogger<PresenceRouter> logger)
+    /// <summary>Creates the router. At most one front-end per protocol; without a <paramref name="limiter"/> nothing is rate-limited.</summary>
+    public PresenceRouter(PeeringPolicy policy, IEnumerable<IFrontEnd> frontEnds, ILogger<PresenceRouter> logger, IPeerRateLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(frontEnds);
         ArgumentNullException.ThrowIfNull(logger);
         this.policy = policy;
         this.logger = logger;
+        this.limiter = limiter;
         foreach (var frontEnd in frontEnds)
         {
             if (!this.frontEnds.TryAdd(frontEnd.Protocol, frontEnd))
@@ -42,10 +45,32 @@ public sealed class PresenceRouter
     }
 
     /// <summary>
+    /// The rate limit alone: a new subscription (<see cref="PresenceEventKind.Subscribe"/>) takes a permit of its
+    /// sender's domain; every other kind passes. Null when it may go on, else the refusal to answer with. For a
+    /// side that must answer before routing (a SIP notifier); it then routes with <c>admitted: true</c>.
+    /// </summary>
+    public DeliveryResult? Admit(PresenceEvent presence)
+    {
+        ArgumentNullException.ThrowIfNull(presence);
+        if (presence.Kind != PresenceEventKind.Subscribe
+            || limiter?.TryAcquire(presence.From.Domain, LimitedTraffic.Subscription) is not { Allowed: false } limited)
+        {
+            return null;
+        }
+        // Logged by the limiter once per interval and domain, not here once per refused subscription.
+        logger.LogDebug("Rate-limited presence subscribe from {From} to {To}", presence.From.ToString(), presence.To.ToString());
+        return new DeliveryResult(DeliveryError.RateLimited(presence.From.Domain, "subscriptions", limited.RetryAfter));
+    }
+
+    /// <summary>
     /// Checks the policy and hands the event to the other side. Subscription management is logged at
     /// Information, presence notifications (many, and routine) at Debug, refusals at Warning.
     /// </summary>
-    public async Task<DeliveryResult> RouteAsync(PresenceEvent presence, DomainProtocol sourceProtocol, CancellationToken ct)
+    /// <param name="presence">The event.</param>
+    /// <param name="sourceProtocol">The side it came from.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="admitted">True when the caller already took the rate-limit permit with <see cref="Admit"/>.</param>
+    public async Task<DeliveryResult> RouteAsync(PresenceEvent presence, DomainProtocol sourceProtocol, CancellationToken ct, bool admitted = false)
     {
         var decision = Check(presence, sourceProtocol);
         var direction = sourceProtocol == DomainProtocol.Xmpp ? "xmpp->sip" : "sip->xmpp";
@@ -57,6 +82,11 @@ public sealed class PresenceRouter
             logger.LogWarning("Refused presence {Kind} {Direction} from {From} to {To}: {Reason}",
                 presence.Kind, direction, presence.From.ToString(), presence.To.ToString(), decision.Reason);
             return new DeliveryResult(new DeliveryError(failure, decision.Reason, IsPolicyRefusal: true));
+        }
+
+        if (!admitted && Admit(presence) is { } limited)
+        {
+            return limited;
         }
 
         var destination = sourceProtocol.Other();

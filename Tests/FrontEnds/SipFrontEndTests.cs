@@ -11,6 +11,7 @@ using Bridge.Sip;
 using Bridge.Tests.Mapping.Configuration;
 using Bridge.Tests.Mapping.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.FrontEnds;
 
@@ -28,6 +29,7 @@ public sealed class SipFrontEndTests
     private TestConfigSource _config = null!;
     private SipEndPoint _bridge = null!;
     private Func<SipServerTransaction, Task>? _peerAnswer;
+    private readonly FakeTimeProvider _limiterClock = new();
 
     [TestInitialize]
     public async Task Start()
@@ -47,8 +49,9 @@ public sealed class SipFrontEndTests
         PresenceRouter? presenceRouter = null;
         _frontEnd = new SipFrontEnd(_bridgeStack, _config, new Lazy<MessageRouter>(() => router!), new Lazy<PresenceRouter>(() => presenceRouter!),
             new InMemorySubscriptionStore(), TimeProvider.System, NullLogger<SipFrontEnd>.Instance);
-        presenceRouter = new PresenceRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], NullLogger<PresenceRouter>.Instance);
-        router = new MessageRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance);
+        var limiter = new PeerRateLimiter(_config, _limiterClock, NullLogger<PeerRateLimiter>.Instance);
+        presenceRouter = new PresenceRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], NullLogger<PresenceRouter>.Instance, limiter);
+        router = new MessageRouter(new PeeringPolicy(_config), [_frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance, limiter);
         await _frontEnd.StartAsync(CancellationToken.None);
         _bridge = _bridgeStack.BoundEndPoints[0];
     }
@@ -83,6 +86,26 @@ public sealed class SipFrontEndTests
         Assert.HasCount(1, _xmpp.Messages);
         Assert.AreEqual("hello alice", _xmpp.Messages[0].Body);
         Assert.AreEqual(new ChatAddress("bob", "b.test"), _xmpp.Messages[0].From);
+    }
+
+    [TestMethod]
+    public async Task MessagesOverTheDomainsRateGet503WithRetryAfter()
+    {
+        _config.Swap(_config.Current with { Limits = RateLimitSettings.None with { Default = new PeerLimits(MessagesPerSecond: 3) } });
+        var statuses = new List<SipResponse>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add(await PeerSendsAsync("bob", $"burst {i}"));
+        }
+
+        CollectionAssert.AreEqual(new[] { 200, 200, 200, 503, 503 }, statuses.Select(r => r.StatusCode).ToArray());
+        Assert.AreEqual("1", statuses[3].Headers["Retry-After"]);
+        StringAssert.Contains(statuses[3].Headers["Warning"], "faster than the bridge allows");
+        Assert.HasCount(3, _xmpp.Messages);
+
+        _limiterClock.Advance(TimeSpan.FromSeconds(1));
+        Assert.AreEqual(200, (await PeerSendsAsync("bob", "after a second")).StatusCode);
+        Assert.HasCount(4, _xmpp.Messages);
     }
 
     [TestMethod]

@@ -213,6 +213,29 @@ public sealed class PageModeMessageTests
         Assert.IsNull(await alice.WaitForAsync(e => e.Body == body, QuietPeriod), alice.Diagnostics());
     }
 
+    [TestMethod]
+    public async Task ABurstOverTheDomainsRateGets503WithRetryAfterWhileTheFirstTenPass()
+    {
+        // peers/bridge.json gives b.test 10 messages per second; the other tests send far fewer.
+        var sip = new SipTestClient(LogDirectory);
+        await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
+        // Longer than the one-second window, so the burst starts with a full one whatever ran before.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var burst = await sip.SendMessagesAsync(new SipOutgoingMessage(TestAccounts.BobUri, TestAccounts.AliceUri, Unique("burst"))
+        {
+            Target = BridgeProcess.SipEndPoint,
+            LocalAddress = IPAddress.Loopback,
+        }, 25);
+
+        var finals = burst.Trace.Where(e => e.Received && e.StatusCode >= 200).GroupBy(e => e.Header("Call-ID")).Select(g => g.Last()).ToList();
+        Assert.HasCount(25, finals, Diagnostics(burst.ToString()));
+        Assert.AreEqual(10, finals.Count(f => f.StatusCode == 200), Diagnostics(burst.ToString()));
+        var refused = finals.Where(f => f.StatusCode == 503).ToList();
+        Assert.HasCount(15, refused, Diagnostics(burst.ToString()));
+        Assert.IsTrue(refused.All(f => f.Header("Retry-After") == "1"), Diagnostics(burst.ToString()));
+    }
+
     private static async Task<SipUas> RegisterBobAsync(SipTestClient sip)
     {
         var uas = await sip.StartUasAsync(IPAddress.Loopback);

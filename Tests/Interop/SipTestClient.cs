@@ -59,7 +59,13 @@ public sealed class SipTestClient
              "-key", "expires", expires.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>Sends one MESSAGE; answers a 401/407 challenge when credentials are given.</summary>
-    public async Task<SipResult> SendMessageAsync(SipOutgoingMessage message)
+    public Task<SipResult> SendMessageAsync(SipOutgoingMessage message) => SendMessagesAsync(message, 1);
+
+    /// <summary>
+    /// Sends <paramref name="count"/> copies of the MESSAGE (each its own Call-ID) as one burst: one sipp run at
+    /// up to 1000 calls/s with all of them in flight at once (sipp's own default rate is 10 calls/s).
+    /// </summary>
+    public async Task<SipResult> SendMessagesAsync(SipOutgoingMessage message, int count)
     {
         ArgumentNullException.ThrowIfNull(message);
         var scenario = await File.ReadAllLinesAsync(Path.Combine(ScenarioDirectory, "uac_message.xml")).ConfigureAwait(false);
@@ -80,7 +86,7 @@ public sealed class SipTestClient
         {
             args.AddRange(["-au", message.AuthUser, "-ap", message.AuthPassword ?? ""]);
         }
-        return await RunUacAsync(name, scenarioFile, message.Target, message.LocalAddress, args).ConfigureAwait(false);
+        return await RunUacAsync(name, scenarioFile, message.Target, message.LocalAddress, args, count).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -167,8 +173,9 @@ public sealed class SipTestClient
         return new SipSubscriber(process, new IPEndPoint(local, port), trace, subscription);
     }
 
-    private async Task<SipResult> RunUacAsync(string name, string scenario, IPEndPoint target, IPAddress local, IEnumerable<string> extra)
+    private async Task<SipResult> RunUacAsync(string name, string scenario, IPEndPoint target, IPAddress local, IEnumerable<string> extra, int calls = 1)
     {
+        var count = calls.ToString(CultureInfo.InvariantCulture);
         name = UniqueName(name);
         var trace = Path.Combine(LogDirectory, name + ".msg");
         var log = Path.Combine(LogDirectory, name + ".log");
@@ -177,7 +184,7 @@ public sealed class SipTestClient
             target.ToString(),
             "-sf", Path.IsPathRooted(scenario) ? scenario : Path.Combine(ScenarioDirectory, scenario),
             "-i", local.ToString(), "-p", TcpProbe.FreeUdpPort(local).ToString(CultureInfo.InvariantCulture),
-            "-t", "u1", "-m", "1", "-nostdin",
+            "-t", "u1", "-m", count, "-r", calls > 1 ? "1000" : "10", "-rp", "1000", "-l", count, "-nostdin",
             // A silent peer ends the call after 8 s instead of sipp's full retransmission cycle.
             "-recv_timeout", "8000", "-timeout", "20s",
             "-trace_msg", "-message_file", trace,

@@ -37,6 +37,10 @@ internal sealed class RawS2SClient : IAsyncDisposable
     public async Task SendAsync(string text, CancellationToken ct) =>
         await _stream.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
 
+    /// <summary>Raw bytes, for input that is not valid UTF-8.</summary>
+    public async Task SendAsync(byte[] bytes, CancellationToken ct) =>
+        await _stream.WriteAsync(bytes, ct);
+
     /// <summary>The next event, or null once the server closed the connection.</summary>
     public async Task<XmlStreamEvent?> NextAsync(CancellationToken ct)
     {

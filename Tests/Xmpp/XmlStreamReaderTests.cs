@@ -124,6 +124,43 @@ public sealed class XmlStreamReaderTests
     }
 
     [TestMethod]
+    [DataRow("<?xml version='1.0' encoding='ISO-8859-1'?>", "error unsupported-encoding")]
+    [DataRow("<?xml version=\"1.0\" encoding=\"utf-16\"?>", "error unsupported-encoding")]
+    [DataRow("<?xml version='1.0' encoding='UTF-8'?>", "start")]
+    [DataRow("<?xml version='1.0' encoding = 'utf-8' ?>", "start")]
+    public void OnlyUtf8IsDeclarable(string declaration, string first)
+    {
+        // RFC 6120 §11.6: UTF-8 only; another declared encoding is the stream error unsupported-encoding (§4.9.3.22).
+        Assert.StartsWith(first, Read(Encoding.UTF8.GetBytes(declaration + Header[21..]), [int.MaxValue])[0]);
+    }
+
+    [TestMethod]
+    public void AUtf16ByteOrderMarkIsUnsupportedEncoding()
+    {
+        CollectionAssert.AreEqual(new[] { "error unsupported-encoding" }, Read([0xFF, 0xFE, (byte)'<', 0], [int.MaxValue]));
+    }
+
+    [TestMethod]
+    [DataRow("<db:verify from='a.test' to='b.test' id='x' xmlns=''>key</db:verify>")]
+    [DataRow("<stream:error xmlns='urn:ietf:params:xml:ns:xmpp-streams'><system-shutdown/></stream:error>")]
+    public void AStanzaUsingAHeaderPrefixStillSerializes(string stanza)
+    {
+        // Fuzzer finding (seed 1, iteration 65256): without the inherited prefix declared on the stanza,
+        // XElement.ToString threw because the prefix's namespace collided with the stanza's own xmlns.
+        var events = new List<XmlStreamEvent>();
+        var reader = new XmlStreamReader(262144, 32);
+        var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(Header + stanza));
+        while (reader.TryRead(ref buffer, out var ev))
+        {
+            events.Add(ev!);
+        }
+        var element = events[1].Element!;
+
+        var text = element.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+        Assert.AreEqual(element.Name, System.Xml.Linq.XElement.Parse(text).Name);
+    }
+
+    [TestMethod]
     public void ExternalEntityIsRestrictedXml()
     {
         var xxe = "<?xml version='1.0'?><!DOCTYPE s [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]>" + Header[21..] + "<message><body>&xxe;</body></message>";

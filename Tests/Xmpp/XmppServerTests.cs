@@ -13,8 +13,8 @@ namespace Bridge.Tests.Xmpp;
 [TestClass]
 public sealed class XmppServerTests
 {
-    private const string SecretA = "secret-of-a";
-    private const string SecretB = "secret-of-b";
+    internal const string SecretA = "secret-of-a";
+    internal const string SecretB = "secret-of-b";
     private static readonly XNamespace S = "jabber:server";
 
     // Guards against a hang only; every wait below completes as soon as the awaited event happens.
@@ -25,7 +25,7 @@ public sealed class XmppServerTests
             ? LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Trace))
             : NullLoggerFactory.Instance;
 
-    private sealed class Pair : IAsyncDisposable
+    internal sealed class Pair : IAsyncDisposable
     {
         public required XmppServer A { get; init; }
         public required XmppServer B { get; init; }
@@ -41,7 +41,7 @@ public sealed class XmppServerTests
         }
     }
 
-    private static async Task<Pair> StartPairAsync(Func<string, string, bool>? bPolicy = null, TimeProvider? time = null)
+    internal static async Task<Pair> StartPairAsync(Func<string, string, bool>? bPolicy = null, TimeProvider? time = null)
     {
         XmppServer? a = null;
         XmppServer? b = null;

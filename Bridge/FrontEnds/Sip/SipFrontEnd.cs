@@ -217,6 +217,13 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
             await RespondAsync(transaction, 200, "OK", null).ConfigureAwait(false);
             return;
         }
+        if (error.RetryAfter is { } retryAfter)
+        {
+            // Over the sending domain's rate limit: 503 with Retry-After (RFC 3261 §21.5.4), the overload answer
+            // that tells a proxy to try again later rather than fail the message over elsewhere.
+            await RespondAsync(transaction, 503, null, error.Text, retryAfter).ConfigureAwait(false);
+            return;
+        }
         var status = error.IsPolicyRefusal ? 403 : SipErrorMapping.ToSipStatus(error.Failure);
         if (status is 401 or 407)
         {
@@ -227,7 +234,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
     }
 
     /// <summary>Errors carry a human reason in a Warning header (RFC 3261 §20.43).</summary>
-    private async Task RespondAsync(SipServerTransaction transaction, int status, string? reason, string? warning)
+    private async Task RespondAsync(SipServerTransaction transaction, int status, string? reason, string? warning, TimeSpan? retryAfter = null)
     {
         try
         {
@@ -235,6 +242,10 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
             if (warning is not null)
             {
                 SipWarnings.Add(response, warning);
+            }
+            if (retryAfter is { } delay)
+            {
+                SipRetryAfter.Add(response, delay);
             }
             await transaction.SendResponseAsync(response).ConfigureAwait(false);
         }

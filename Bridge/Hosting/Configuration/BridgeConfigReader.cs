@@ -11,12 +11,13 @@ namespace Bridge.Hosting.Configuration;
 /// </summary>
 /// <remarks>
 /// Keys: Xmpp:Listen "ip:port"; Xmpp:DialbackSecret; Xmpp:MaxStanzaBytes; Xmpp:ConnectTimeoutSeconds;
-/// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
+/// Sip:Listen ["udp|tcp|tls:addr:port", ...]; Sip:MaxMessageBytes, Sip:MaxHeaderCount, Sip:MaxLineLength; Domains:&lt;name&gt;:Protocol "xmpp"|"sip",
 /// :Route, :TrustedAddresses [ip, ...]; Peerings [{ Domains: [...], Services: [...] }]; Logging:LogBodies;
 /// Storage:Path, Storage:FlushIntervalMilliseconds; Xmpp:Component:Host/Port/Name/Secret and
 /// Resilience:QueueLimit/QueueDeadlineSeconds/ReconnectMaxDelaySeconds (BridgeConfigReader.Component.cs);
 /// Tls:CertificateFile, :KeyFile, :CaFile and Domains:&lt;name&gt;:Tls, :TrustedFingerprints (BridgeConfigReader.Tls.cs);
-/// Presence:Lists, :PrivateListsFolder, :RulesFolder (BridgeConfigReader.Presence.cs).
+/// Presence:Lists, :PrivateListsFolder, :RulesFolder (BridgeConfigReader.Presence.cs);
+/// Limits and Domains:&lt;name&gt;:Limits (BridgeConfigReader.Limits.cs).
 /// </remarks>
 public static partial class BridgeConfigReader
 {
@@ -50,6 +51,7 @@ public static partial class BridgeConfigReader
         {
             Resilience = ReadResilience(bridge.GetSection("Resilience"), errors),
             Tls = ReadTls(bridge.GetSection("Tls"), errors),
+            Limits = ReadLimits(bridge, errors),
         };
 
         if (errors.Count > before)
@@ -134,7 +136,11 @@ public static partial class BridgeConfigReader
             }
         }
 
-        return new SipSettings(listen.ToImmutable(), ReadInt(section.GetSection("MaxMessageBytes"), 65535, errors));
+        return new SipSettings(
+            listen.ToImmutable(),
+            ReadInt(section.GetSection("MaxMessageBytes"), 65535, errors),
+            ReadInt(section.GetSection("MaxHeaderCount"), 128, errors),
+            ReadInt(section.GetSection("MaxLineLength"), 8192, errors));
     }
 
     private static List<DomainConfig> ReadDomains(IConfigurationSection section, List<string> errors)

@@ -14,6 +14,15 @@ public static class SipParser
     /// <summary>The error text for a SIP-Version other than 2.0; a server answers it with 505 (RFC 3261 §8.2.2... §21.5.20).</summary>
     public const string VersionNotSupportedError = "SIP version not supported";
 
+    /// <summary>
+    /// The error for more header fields than <see cref="SipParserLimits.MaxHeaderCount"/>. RFC 3261 has no code for it
+    /// (513 is about the message length, §21.5.7), so it is a 400 whose reason phrase names the problem (§21.4.1).
+    /// </summary>
+    public const string TooManyHeadersError = "Too Many Header Fields";
+
+    /// <summary>The error for a header line longer than <see cref="SipParserLimits.MaxLineLength"/>; answered 400 like <see cref="TooManyHeadersError"/>.</summary>
+    public const string LineTooLongError = "Header Line Too Long";
+
     private static ReadOnlySpan<byte> EndOfHeaders => "\r\n\r\n"u8;
 
     /// <summary>
@@ -45,13 +54,17 @@ public static class SipParser
             if (reader.Remaining > limits.MaxMessageBytes)
             {
                 error = "header section exceeds the message size limit";
+                message = PartialHead(reader.UnreadSequence, limits);
                 return SipParseStatus.TooLarge;
             }
             return SipParseStatus.NeedMoreData;
         }
         if (head.Length + EndOfHeaders.Length > limits.MaxMessageBytes)
         {
+            // The same partial head as when the end of the header section has not arrived yet, so the
+            // outcome does not depend on how the bytes were split into reads.
             error = "header section exceeds the message size limit";
+            message = PartialHead(reader.UnreadSequence, limits);
             return SipParseStatus.TooLarge;
         }
         var headStatus = ParseHead(head, limits, out message, out error);
@@ -110,8 +123,14 @@ public static class SipParser
         }
         if (!reader.TryReadTo(out ReadOnlySequence<byte> head, EndOfHeaders, advancePastDelimiter: true))
         {
-            error = datagram.Length > limits.MaxMessageBytes ? "message exceeds the size limit" : "no end of header section";
-            return datagram.Length > limits.MaxMessageBytes ? SipParseStatus.TooLarge : SipParseStatus.Invalid;
+            if (datagram.Length > limits.MaxMessageBytes)
+            {
+                error = "message exceeds the size limit";
+                message = PartialHead(reader.UnreadSequence, limits);
+                return SipParseStatus.TooLarge;
+            }
+            error = "no end of header section";
+            return SipParseStatus.Invalid;
         }
         var headStatus = ParseHead(head, limits, out message, out error);
         if (headStatus != SipParseStatus.Complete)
@@ -143,6 +162,22 @@ public static class SipParser
         message.Body = reader.UnreadSequence.Slice(0, bodyLength).ToArray();
         error ??= Validate(message);
         return error is null ? SipParseStatus.Complete : SipParseStatus.Invalid;
+    }
+
+    /// <summary>
+    /// The start line and the complete header lines within the first MaxMessageBytes of an oversize message, so
+    /// that a 513 can still be routed back (RFC 3261 §18.3: "SHOULD ... 513"); null when not even that much parses.
+    /// </summary>
+    private static SipMessage? PartialHead(ReadOnlySequence<byte> data, SipParserLimits limits)
+    {
+        var window = data.Slice(0, Math.Min(data.Length, limits.MaxMessageBytes)).ToArray();
+        var lastLineEnd = window.AsSpan().LastIndexOf("\r\n"u8);
+        if (lastLineEnd <= 0)
+        {
+            return null;
+        }
+        ParseHead(new ReadOnlySequence<byte>(window, 0, lastLineEnd), limits, out var message, out _);
+        return message;
     }
 
     private static bool TryParseContentLength(string text, out int length)
@@ -184,11 +219,6 @@ public static class SipParser
         for (var i = 1; i <= lines.Length; i++)
         {
             var line = i < lines.Length ? lines[i] : null;
-            if (line is not null && line.Length > limits.MaxLineLength)
-            {
-                error = "header line exceeds the length limit";
-                return SipParseStatus.TooLarge;
-            }
             if (line is not null && line.Length > 0 && line[0] is ' ' or '\t')
             {
                 if (value is null)
@@ -199,7 +229,7 @@ public static class SipParser
                 value.Append(' ').Append(line.AsSpan().Trim());
                 if (value.Length > limits.MaxLineLength)
                 {
-                    error = "header line exceeds the length limit";
+                    error = LineTooLongError;
                     return SipParseStatus.TooLarge;
                 }
                 continue;
@@ -208,7 +238,7 @@ public static class SipParser
             {
                 if (++count > limits.MaxHeaderCount)
                 {
-                    error = "too many header fields";
+                    error = TooManyHeadersError;
                     return SipParseStatus.TooLarge;
                 }
                 message.Headers.Add(name, value!.ToString().Trim());
@@ -218,6 +248,12 @@ public static class SipParser
             if (line is null)
             {
                 break;
+            }
+            if (line.Length > limits.MaxLineLength)
+            {
+                // Checked after the previous field was kept, so a 400 can still be routed with the fields before it.
+                error = LineTooLongError;
+                return SipParseStatus.TooLarge;
             }
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             var headerName = colon > 0 ? line.AsSpan(0, colon).TrimEnd(" \t") : default;

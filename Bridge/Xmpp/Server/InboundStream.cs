@@ -114,6 +114,12 @@ internal sealed partial class InboundStream
             await _channel.CloseAsync("invalid-namespace", "expected a jabber:server stream").ConfigureAwait(false);
             return;
         }
+        if (header.Version is { } version && (version.Split('.') is not [var major, _] || !int.TryParse(major, out var m) || m > 1))
+        {
+            // RFC 6120 §4.7.5, §4.9.3.25: a major version above ours (or no version number at all).
+            await _channel.CloseAsync("unsupported-version", $"version {version} is not supported; 1.0 is").ConfigureAwait(false);
+            return;
+        }
         var to = header.To is null ? null : Jid.DomainOf(header.To);
         if (header.To is not null && !_ctx.IsLocal(to))
         {

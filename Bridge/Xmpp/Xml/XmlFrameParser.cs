@@ -78,6 +78,7 @@ internal static class XmlFrameParser
                     return XmlStreamEvent.Fail("not-well-formed", "trailing content after an element");
                 }
             }
+            DeclareInheritedPrefixes(element, header);
             return XmlStreamEvent.Stanza(element);
         }
         catch (XmlException e)
@@ -87,6 +88,29 @@ internal static class XmlFrameParser
         catch (DecoderFallbackException)
         {
             return InvalidUtf8;
+        }
+    }
+
+    /// <summary>
+    /// A stanza may use a prefix declared only on the stream header (db:, stream:). Loaded alone, the element
+    /// knows the namespace but not the prefix, and XElement then writes it as the default namespace, which
+    /// throws when the element also declares xmlns='...' itself (found by the fuzzer: &lt;db:verify xmlns=''&gt;).
+    /// Declaring those prefixes on the stanza makes it self-contained, so it always serializes.
+    /// </summary>
+    private static void DeclareInheritedPrefixes(XElement element, XmlStreamHeader header)
+    {
+        foreach (var (prefix, ns) in header.NamespaceDeclarations)
+        {
+            if (prefix.Length == 0 || element.Attribute(XNamespace.Xmlns + prefix) is not null)
+            {
+                continue;
+            }
+            var used = element.DescendantsAndSelf().Any(e => e.Name.NamespaceName == ns
+                || e.Attributes().Any(a => !a.IsNamespaceDeclaration && a.Name.NamespaceName == ns));
+            if (used)
+            {
+                element.SetAttributeValue(XNamespace.Xmlns + prefix, ns);
+            }
         }
     }
 

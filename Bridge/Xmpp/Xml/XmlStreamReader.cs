@@ -122,6 +122,11 @@ public sealed class XmlStreamReader
                         }
                         _lex = Lex.Lt;
                     }
+                    else if (_depth == 0 && _header is null && b is 0xFE or 0xFF or 0x00)
+                    {
+                        // A UTF-16 byte order mark, or UTF-16 text: RFC 6120 §11.6 allows UTF-8 only.
+                        return Fail(out ev, "unsupported-encoding", "streams are UTF-8 (RFC 6120 §11.6)");
+                    }
                     else if (_depth <= 1 && !IsInterElementByte(b))
                     {
                         return Fail(out ev, "not-well-formed", "character data outside a stanza");
@@ -202,9 +207,14 @@ public sealed class XmlStreamReader
                 case Lex.ProcessingInstruction:
                     if (b == (byte)'>' && _prev == (byte)'?')
                     {
-                        if (!IsXmlDeclaration(buffer.Slice(_frameStart, reader.Consumed - _frameStart)))
+                        var declaration = buffer.Slice(_frameStart, reader.Consumed - _frameStart);
+                        if (!XmlDeclaration.Is(declaration))
                         {
                             return Fail(out ev, "restricted-xml", "processing instructions are not allowed");
+                        }
+                        if (XmlDeclaration.UnsupportedEncoding(declaration) is { } encoding)
+                        {
+                            return Fail(out ev, "unsupported-encoding", $"encoding {encoding}: streams are UTF-8 (RFC 6120 §11.6)");
                         }
                         _lex = Lex.Text;
                         _frameStart = -1;
@@ -416,17 +426,6 @@ public sealed class XmlStreamReader
     {
         var text = Encoding.UTF8.GetString(frame);
         return text[2..^1].Trim();
-    }
-
-    private static bool IsXmlDeclaration(ReadOnlySequence<byte> frame)
-    {
-        if (frame.Length < 6)
-        {
-            return false;
-        }
-        Span<byte> head = stackalloc byte[6];
-        frame.Slice(0, 6).CopyTo(head);
-        return head[..5].SequenceEqual("<?xml"u8) && head[5] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
     }
 
     private static bool IsNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'/' or (byte)'>';

@@ -158,6 +158,12 @@ public sealed class SipPresenceNotifiers : IDisposable
             await RespondAsync(transaction, 403, policy.Reason).ConfigureAwait(false);
             return;
         }
+        if (_router.Value.Admit(subscribe) is { Error: { } limited })
+        {
+            // Refused before anything is committed (no 202, no dialog): 503 with Retry-After (RFC 3261 §21.5.4).
+            await RespondAsync(transaction, 503, limited.Text, limited.RetryAfter).ConfigureAwait(false);
+            return;
+        }
         var contact = _sender.ContactFor(presentity.Local, watcher.Domain);
         if (contact is null)
         {
@@ -184,7 +190,7 @@ public sealed class SipPresenceNotifiers : IDisposable
         _logger.LogInformation("Presence subscription sip->xmpp {Watcher} -> {Presentity}: pending", watcher, presentity);
         // Routed before the first NOTIFY goes out so that a quick unsubscribe from the watcher cannot reach XMPP
         // before this subscribe does; an XMPP answer arriving meanwhile only makes that NOTIFY say active.
-        var result = await _router.Value.RouteAsync(subscribe, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
+        var result = await _router.Value.RouteAsync(subscribe, DomainProtocol.Sip, _stopping, admitted: true).ConfigureAwait(false);
         if (result.Error is { } error)
         {
             // The XMPP side cannot take the request: end the subscription rather than leave it pending forever.
@@ -366,12 +372,16 @@ public sealed class SipPresenceNotifiers : IDisposable
         await transaction.SendResponseAsync(response).ConfigureAwait(false);
     }
 
-    private async Task RespondAsync(SipServerTransaction transaction, int status, string? warning)
+    private async Task RespondAsync(SipServerTransaction transaction, int status, string? warning, TimeSpan? retryAfter = null)
     {
         var response = _stack.CreateResponse(transaction.Request, status);
         if (warning is not null)
         {
             SipWarnings.Add(response, warning);
+        }
+        if (retryAfter is { } delay)
+        {
+            SipRetryAfter.Add(response, delay);
         }
         await transaction.SendResponseAsync(response).ConfigureAwait(false);
     }

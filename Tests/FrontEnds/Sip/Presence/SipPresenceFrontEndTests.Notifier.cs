@@ -34,6 +34,22 @@ public sealed partial class SipPresenceFrontEndTests
         new(new("alice", "a.test"), ImmutableArray.Create(new PresenceSource("laptop", PresenceAvailability.Available, PresenceShow.None, ImmutableDictionary<string, string>.Empty, 0)));
 
     [TestMethod]
+    public async Task SubscribesOverTheDomainsRateGet503WithRetryAfterAndNoDialog()
+    {
+        _config.Swap(_config.Current with { Limits = RateLimitSettings.None with { Default = new PeerLimits(SubscriptionsPerSecond: 1) } });
+        await WatcherSubscribesAsync();
+
+        var second = WatcherSubscribe();
+        second.Headers.Set("Call-ID", "watch-2@b.test");
+        var refused = await _peer.SendRequestAsync(second, _bridge, _cts.Token);
+
+        Assert.AreEqual(503, refused.StatusCode);
+        Assert.AreEqual("1", refused.Headers["Retry-After"]);
+        Assert.AreEqual(1, Routed().Count(e => e.Kind == PresenceEventKind.Subscribe), "the refused one never reached XMPP");
+        Assert.HasCount(1, await _store.LoadAsync(CancellationToken.None), "no subscription was kept for the refused one");
+    }
+
+    [TestMethod]
     public async Task ASipSubscribeIsAcceptedNotifiedPendingAndRoutedToXmpp()
     {
         var (accepted, notify) = await WatcherSubscribesAsync();

@@ -82,8 +82,9 @@ public sealed partial class SipPresenceFrontEndTests
         MessageRouter? router = null;
         PresenceRouter? presence = null;
         var frontEnd = new SipFrontEnd(stack, _config, new Lazy<MessageRouter>(() => router!), new Lazy<PresenceRouter>(() => presence!), _store, _time, NullLogger<SipFrontEnd>.Instance);
-        router = new MessageRouter(new PeeringPolicy(_config), [frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance);
-        presence = new PresenceRouter(new PeeringPolicy(_config), [frontEnd, _xmpp], NullLogger<PresenceRouter>.Instance);
+        var limiter = new PeerRateLimiter(_config, _time, NullLogger<PeerRateLimiter>.Instance);
+        router = new MessageRouter(new PeeringPolicy(_config), [frontEnd, _xmpp], _config, NullLogger<MessageRouter>.Instance, limiter);
+        presence = new PresenceRouter(new PeeringPolicy(_config), [frontEnd, _xmpp], NullLogger<PresenceRouter>.Instance, limiter);
         _bridges.Add((stack, frontEnd));
         _frontEnd = frontEnd;
         await frontEnd.StartAsync(CancellationToken.None);

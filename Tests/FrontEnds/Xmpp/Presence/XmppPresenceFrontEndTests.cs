@@ -14,6 +14,7 @@ using Bridge.Tests.Mapping.Configuration;
 using Bridge.Tests.Mapping.Routing;
 using Bridge.Xmpp;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.FrontEnds.Xmpp.Presence;
 
@@ -36,6 +37,7 @@ public sealed class XmppPresenceFrontEndTests
     private FakeFrontEnd _sip = null!;
     private TestConfigSource _config = null!;
     private Channel<XElement> _atProsody = null!;
+    private readonly FakeTimeProvider _limiterClock = new();
 
     // Guards against a hang only; every wait completes as soon as the awaited event happens.
     private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
@@ -73,8 +75,9 @@ public sealed class XmppPresenceFrontEndTests
         PresenceRouter? presence = null;
         _frontEnd = new XmppFrontEnd(bridge, new Lazy<MessageRouter>(() => messages!), new Lazy<PresenceRouter>(() => presence!),
             new InMemoryXmppPresenceCache(), TimeProvider.System, NullLogger<XmppFrontEnd>.Instance);
-        messages = new MessageRouter(policy, [_frontEnd, _sip], _config, NullLogger<MessageRouter>.Instance);
-        presence = new PresenceRouter(policy, [_frontEnd, _sip], NullLogger<PresenceRouter>.Instance);
+        var limiter = new PeerRateLimiter(_config, _limiterClock, NullLogger<PeerRateLimiter>.Instance);
+        messages = new MessageRouter(policy, [_frontEnd, _sip], _config, NullLogger<MessageRouter>.Instance, limiter);
+        presence = new PresenceRouter(policy, [_frontEnd, _sip], NullLogger<PresenceRouter>.Instance, limiter);
         await _prosody.StartAsync(CancellationToken.None);
         await _frontEnd.StartAsync(CancellationToken.None);
     }
@@ -138,6 +141,31 @@ public sealed class XmppPresenceFrontEndTests
 
         var routed = await SipEventAsync(0);
         Assert.AreEqual(new PresenceEvent(kind, Alice, Bob), routed);
+    }
+
+    [TestMethod]
+    public async Task OverTheDomainsRateASubscribeOrAMessageGetsResourceConstraint()
+    {
+        _config.Swap(_config.Current with { Limits = RateLimitSettings.None with { Default = new PeerLimits(MessagesPerSecond: 1, SubscriptionsPerSecond: 1) } });
+
+        await ProsodySendsAsync(Presence("alice@a.test/phone", "bob@b.test", "subscribe", "s1"));
+        await ProsodySendsAsync(Presence("alice@a.test/phone", "bert@b.test", "subscribe", "s2"));
+        var refusal = await AtProsodyAsync();
+        Assert.AreEqual("error", (string?)refusal.Attribute("type"));
+        Assert.AreEqual("s2", (string?)refusal.Attribute("id"));
+        // RFC 6120 §8.3.3.18: resource-constraint is of type wait.
+        Assert.AreEqual("wait", (string?)refusal.Element(S + "error")?.Attribute("type"));
+        Assert.IsNotNull(refusal.Element(S + "error")?.Element(Errors + "resource-constraint"));
+
+        XElement Chat(string id) => new(S + "message", new XAttribute("from", "alice@a.test/phone"), new XAttribute("to", "bob@b.test"),
+            new XAttribute("id", id), new XAttribute("type", "chat"), new XElement(S + "body", "hi"));
+        await ProsodySendsAsync(Chat("m1"));
+        await ProsodySendsAsync(Chat("m2"));
+        var bounced = await AtProsodyAsync();
+        Assert.AreEqual("m2", (string?)bounced.Attribute("id"));
+        Assert.IsNotNull(bounced.Element(S + "error")?.Element(Errors + "resource-constraint"));
+        Assert.HasCount(1, _sip.Messages);
+        Assert.AreEqual(new PresenceEvent(PresenceEventKind.Subscribe, Alice, Bob), await SipEventAsync(0));
     }
 
     [TestMethod]
