@@ -16,7 +16,7 @@ public sealed partial class SipStack : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<SipStack> _logger;
     private readonly ConcurrentDictionary<string, SipClientTransaction> _clients = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SipServerTransaction> _servers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SipServerTransactionCore> _servers = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<SipRequest, string> _toTags = [];
     private readonly List<SipEndPoint> _bound = [];
 
@@ -171,11 +171,12 @@ public sealed partial class SipStack : IAsyncDisposable
             existing.OnRequestRetransmission();
             return;
         }
-        var transaction = new SipServerTransaction(request, remote, local, key, _options, _time,
+        var core = new SipServerTransactionCore(request.Method, remote, key, _options, _time,
             response => SendResponseOnWireAsync(response, remote, local, channel),
-            t => _servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(t.Key, t)),
+            c => _servers.TryRemove(new KeyValuePair<string, SipServerTransactionCore>(c.Key, c)),
             _logger);
-        if (!_servers.TryAdd(key, transaction))
+        var transaction = new SipServerTransaction(request, local, core);
+        if (!_servers.TryAdd(key, core))
         {
             _servers[key].OnRequestRetransmission();
             return;
