@@ -171,10 +171,15 @@ public sealed partial class SipStack : IAsyncDisposable
             existing.OnRequestRetransmission();
             return;
         }
+        if (_completed?.TryRetransmit(key) == true)
+        {
+            return;
+        }
         var core = new SipServerTransactionCore(request.Method, remote, key, _options, _time,
             response => SendResponseOnWireAsync(response, remote, local, channel),
             c => _servers.TryRemove(new KeyValuePair<string, SipServerTransactionCore>(c.Key, c)),
-            _logger);
+            _logger,
+            channel is null ? (c, response) => CompleteOverUdpAsync(c, response, remote, local) : null);
         var transaction = new SipServerTransaction(request, local, core);
         if (!_servers.TryAdd(key, core))
         {

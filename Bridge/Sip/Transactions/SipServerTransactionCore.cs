@@ -19,13 +19,16 @@ internal sealed class SipServerTransactionCore
     private readonly Func<SipResponse, Task> _send;
     private readonly Action<SipServerTransactionCore> _terminated;
     private readonly ILogger _logger;
+    private readonly Func<SipServerTransactionCore, SipResponse, Task>? _handOff;
     private State _state = State.Trying;
     private SipResponse? _last;
     private ITimer? _timerJ;
 
     public SipServerTransactionCore(string method, SipEndPoint remote, string key, SipStackOptions options, TimeProvider time,
-        Func<SipResponse, Task> send, Action<SipServerTransactionCore> terminated, ILogger logger)
+        Func<SipResponse, Task> send, Action<SipServerTransactionCore> terminated, ILogger logger,
+        Func<SipServerTransactionCore, SipResponse, Task>? handOff = null)
     {
+        _handOff = handOff;
         _method = method;
         Remote = remote;
         Key = key;
@@ -69,11 +72,19 @@ internal sealed class SipServerTransactionCore
             else
             {
                 _state = State.Completed;
-                if (!Reliable)
+                if (!Reliable && _handOff is null)
                 {
                     _timerJ = _time.CreateTimer(static c => ((SipServerTransactionCore)c!).Terminate(), this, 64 * _options.T1, Timeout.InfiniteTimeSpan);
                 }
             }
+        }
+        if (!Reliable && !response.IsProvisional && _handOff is not null)
+        {
+            // The stack keeps the Completed state as bytes (SipCompletedResponses) and sends them; this object,
+            // its closures and the response need not live through timer J.
+            await _handOff(this, response).ConfigureAwait(false);
+            Terminate();
+            return;
         }
         await TransmitAsync(response).ConfigureAwait(false);
         if (Reliable && !response.IsProvisional)
