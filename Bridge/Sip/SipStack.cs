@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Sip;
@@ -54,7 +53,7 @@ public sealed partial class SipStack : IAsyncDisposable
 
     public static string NewBranch() => SipVia.MagicCookie + RandomHex(12);
 
-    private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+    private static string RandomHex(int bytes) => SipRandom.Hex(bytes);
 
     /// <summary>
     /// Builds a response per RFC 3261 §8.2.6.2: Via (all), From, To, Call-ID and CSeq copied; a To-tag added when
