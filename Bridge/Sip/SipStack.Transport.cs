@@ -200,7 +200,9 @@ public sealed partial class SipStack
             await channel.SendAsync(response).ConfigureAwait(false);
             return;
         }
-        await UdpOn(local).SendAsync(SipSerializer.ToBytes(response), ResponseTarget(response, remote)).ConfigureAwait(false);
+        using var datagram = new PooledBufferWriter();
+        SipSerializer.Write(response, datagram);
+        await UdpOn(local).SendAsync(datagram.WrittenMemory, ResponseTarget(response, remote)).ConfigureAwait(false);
     }
 
     private SipUdpChannel UdpOn(IPEndPoint local) =>
@@ -249,7 +251,11 @@ public sealed partial class SipStack
         if (destination.Transport == SipTransport.Udp)
         {
             var udp = _udp.First(u => u.LocalEndPoint.Equals(local.EndPoint));
-            await udp.SendAsync(SipSerializer.ToBytes(request), destination.EndPoint).ConfigureAwait(false);
+            // Serialized per (re)transmission into a pooled buffer: retransmissions are rare, a byte[] per
+            // message is not.
+            using var datagram = new PooledBufferWriter();
+            SipSerializer.Write(request, datagram);
+            await udp.SendAsync(datagram.WrittenMemory, destination.EndPoint).ConfigureAwait(false);
             return;
         }
         var channel = await GetOrConnectAsync(destination.EndPoint, local.EndPoint, ct).ConfigureAwait(false);
