@@ -16,6 +16,11 @@ internal sealed class XmppChannel : IAsyncDisposable
     private readonly XmlStreamReader _reader;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lock _queueLock = new();
+    private List<string> _queue = [];
+    private List<string> _spare = [];
+    private TaskCompletionSource<bool>? _batchDone;
+    private bool _draining;
     private int _closed;
 
     public XmppChannel(StreamConnection connection, XmppServerOptions options, ILogger logger, string name)
@@ -77,32 +82,104 @@ internal sealed class XmppChannel : IAsyncDisposable
     public Task<bool> SendAsync(XElement element) =>
         WriteAsync(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
 
-    /// <summary>Writes raw stream text; false when the connection is gone.</summary>
-    public async Task<bool> WriteAsync(string text)
+    /// <summary>
+    /// Writes raw stream text; false when the connection is gone. Writes from concurrent tasks are coalesced: the
+    /// first writer drains the queue into the PipeWriter and flushes once per batch, so a burst of stanzas costs one
+    /// socket write instead of one each (plus a SemaphoreSlim hand-off each), and the text is encoded straight into
+    /// the pipe's buffer instead of a byte[] per stanza.
+    /// </summary>
+    public Task<bool> WriteAsync(string text)
+    {
+        if (IsClosed)
+        {
+            return Task.FromResult(false);
+        }
+        Task<bool> done;
+        lock (_queueLock)
+        {
+            _queue.Add(text);
+            _batchDone ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            done = _batchDone.Task;
+            if (_draining)
+            {
+                return done;
+            }
+            _draining = true;
+        }
+        _ = DrainAsync();
+        return done;
+    }
+
+    private async Task DrainAsync()
+    {
+        // The semaphore is still what DisposeAsync takes to close the connection under no write.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                List<string> batch;
+                TaskCompletionSource<bool> done;
+                lock (_queueLock)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _draining = false;
+                        return;
+                    }
+                    batch = _queue;
+                    _queue = _spare;
+                    done = _batchDone!;
+                    _batchDone = null;
+                }
+                var ok = await WriteBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+                _spare = batch;
+                done.SetResult(ok);
+            }
+        }
+        catch (Exception e)
+        {
+            // Not expected (WriteBatchAsync catches I/O failures); fail what is queued rather than strand its writers.
+            _logger.LogError(e, "{Stream}: write queue failed", Name);
+            TaskCompletionSource<bool>? stranded;
+            lock (_queueLock)
+            {
+                _queue.Clear();
+                stranded = _batchDone;
+                _batchDone = null;
+                _draining = false;
+            }
+            stranded?.TrySetResult(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<bool> WriteBatchAsync(List<string> batch)
     {
         if (IsClosed)
         {
             return false;
         }
-        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (IsClosed)
+            var output = _connection.Transport.Output;
+            foreach (var text in batch)
             {
-                return false;
+                _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
+                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+                output.Advance(Encoding.UTF8.GetBytes(text, span));
             }
-            _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
-            var result = await _connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            var result = await output.FlushAsync().ConfigureAwait(false);
             return !result.IsCompleted;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             _logger.LogDebug("{Stream}: write failed: {Error}", Name, e.Message);
             return false;
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
