@@ -47,6 +47,17 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer = bigger;
     }
 
+    /// <summary>Empties the writer and keeps its array, unless one large message made it big.</summary>
+    public void Reset()
+    {
+        _written = 0;
+        if (_buffer.Length > 64 * 1024)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(4096);
+        }
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Xml.Linq;
 using Bridge.Net;
@@ -17,8 +18,10 @@ internal sealed class XmppChannel : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _queueLock = new();
-    private List<string> _queue = [];
-    private List<string> _spare = [];
+    // Text and stanzas are encoded on arrival (the caller may change its XElement afterwards) into _staging; the
+    // draining writer swaps it with _spare and copies the batch into the pipe.
+    private PooledBufferWriter _staging = new(4096);
+    private PooledBufferWriter _spare = new(4096);
     private TaskCompletionSource<bool>? _batchDone;
     private bool _draining;
     private int _closed;
@@ -79,8 +82,15 @@ internal sealed class XmppChannel : IAsyncDisposable
         return WriteAsync(StreamFrames.Open(from, to, id, version1));
     }
 
-    public Task<bool> SendAsync(XElement element) =>
-        WriteAsync(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+    public Task<bool> SendAsync(XElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            _logger.LogTrace("{Stream} OUT: {Text}", Name, element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+        }
+        return Enqueue(element);
+    }
 
     /// <summary>
     /// Writes raw stream text; false when the connection is gone. Writes from concurrent tasks are coalesced: the
@@ -90,6 +100,13 @@ internal sealed class XmppChannel : IAsyncDisposable
     /// </summary>
     public Task<bool> WriteAsync(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
+        return Enqueue(text);
+    }
+
+    private Task<bool> Enqueue(object item)
+    {
         if (IsClosed)
         {
             return Task.FromResult(false);
@@ -97,7 +114,16 @@ internal sealed class XmppChannel : IAsyncDisposable
         Task<bool> done;
         lock (_queueLock)
         {
-            _queue.Add(text);
+            if (item is XElement element)
+            {
+                StanzaSerializer.Write(element, _staging);
+            }
+            else
+            {
+                var text = (string)item;
+                var span = _staging.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+                _staging.Advance(Encoding.UTF8.GetBytes(text, span));
+            }
             _batchDone ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             done = _batchDone.Task;
             if (_draining)
@@ -118,22 +144,22 @@ internal sealed class XmppChannel : IAsyncDisposable
         {
             while (true)
             {
-                List<string> batch;
+                PooledBufferWriter batch;
                 TaskCompletionSource<bool> done;
                 lock (_queueLock)
                 {
-                    if (_queue.Count == 0)
+                    if (_batchDone is null)
                     {
                         _draining = false;
                         return;
                     }
-                    batch = _queue;
-                    _queue = _spare;
-                    done = _batchDone!;
+                    batch = _staging;
+                    _staging = _spare;
+                    done = _batchDone;
                     _batchDone = null;
                 }
                 var ok = await WriteBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
+                batch.Reset();
                 _spare = batch;
                 done.SetResult(ok);
             }
@@ -145,7 +171,7 @@ internal sealed class XmppChannel : IAsyncDisposable
             TaskCompletionSource<bool>? stranded;
             lock (_queueLock)
             {
-                _queue.Clear();
+                _staging.Reset();
                 stranded = _batchDone;
                 _batchDone = null;
                 _draining = false;
@@ -158,7 +184,7 @@ internal sealed class XmppChannel : IAsyncDisposable
         }
     }
 
-    private async Task<bool> WriteBatchAsync(List<string> batch)
+    private async Task<bool> WriteBatchAsync(PooledBufferWriter batch)
     {
         if (IsClosed)
         {
@@ -167,12 +193,7 @@ internal sealed class XmppChannel : IAsyncDisposable
         try
         {
             var output = _connection.Transport.Output;
-            foreach (var text in batch)
-            {
-                _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
-                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-                output.Advance(Encoding.UTF8.GetBytes(text, span));
-            }
+            output.Write(batch.WrittenMemory.Span);
             var result = await output.FlushAsync().ConfigureAwait(false);
             return !result.IsCompleted;
         }
