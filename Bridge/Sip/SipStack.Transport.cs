@@ -17,6 +17,7 @@ public sealed partial class SipStack
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentBag<Task> _loops = [];
     private CancellationTokenSource? _stopping;
+    private SipCompletedResponses? _completed;
 
     /// <summary>Binds every Listen endpoint (explicit addresses only, never the wildcard) and starts receiving.</summary>
     public Task StartAsync(CancellationToken ct)
@@ -26,6 +27,7 @@ public sealed partial class SipStack
             throw new InvalidOperationException("the SIP stack was already started");
         }
         _stopping = new CancellationTokenSource();
+        _completed = new SipCompletedResponses(_options, _time, _logger);
         var stop = _stopping.Token;
         foreach (var listen in _options.Listen)
         {
@@ -98,6 +100,7 @@ public sealed partial class SipStack
         {
             server.Terminate();
         }
+        _completed?.Dispose();
         try
         {
             await Task.WhenAll(_loops).WaitAsync(ct).ConfigureAwait(false);
@@ -210,18 +213,46 @@ public sealed partial class SipStack
             await channel.SendAsync(response).ConfigureAwait(false);
             return;
         }
-        var udp = _udp.FirstOrDefault(u => u.LocalEndPoint.Equals(local))
-            ?? throw new IOException($"no UDP socket on {local}");
-        var target = remote.EndPoint;
-        if (response.TopVia is { } via)
+        using var datagram = new PooledBufferWriter();
+        SipSerializer.Write(response, datagram);
+        await UdpOn(local).SendAsync(datagram.WrittenMemory, ResponseTarget(response, remote)).ConfigureAwait(false);
+    }
+
+    private SipUdpChannel UdpOn(IPEndPoint local) =>
+        _udp.FirstOrDefault(u => u.LocalEndPoint.Equals(local)) ?? throw new IOException($"no UDP socket on {local}");
+
+    private static IPEndPoint ResponseTarget(SipResponse response, SipEndPoint remote)
+    {
+        if (response.TopVia is not { } via)
         {
-            var address = via.Received is { } received && IPAddress.TryParse(received, out var r) ? r : remote.EndPoint.Address;
-            var port = via.Parameters.TryGetValue("rport", out var rport) && int.TryParse(rport, NumberStyles.None, CultureInfo.InvariantCulture, out var rp)
-                ? rp
-                : via.Port ?? 5060;
-            target = new IPEndPoint(address, port);
+            return remote.EndPoint;
         }
-        await udp.SendAsync(SipSerializer.ToBytes(response), target).ConfigureAwait(false);
+        var address = via.Received is { } received && IPAddress.TryParse(received, out var r) ? r : remote.EndPoint.Address;
+        var port = via.Parameters.TryGetValue("rport", out var rport) && int.TryParse(rport, NumberStyles.None, CultureInfo.InvariantCulture, out var rp)
+            ? rp
+            : via.Port ?? 5060;
+        return new IPEndPoint(address, port);
+    }
+
+    /// <summary>
+    /// The final response of a UDP server transaction: serialized once, remembered as bytes for timer J
+    /// (<see cref="SipCompletedResponses"/>) before the transaction object is dropped, then sent.
+    /// </summary>
+    private async Task CompleteOverUdpAsync(SipServerTransactionCore transaction, SipResponse response, SipEndPoint remote, IPEndPoint local)
+    {
+        try
+        {
+            var udp = UdpOn(local);
+            var target = ResponseTarget(response, remote);
+            var bytes = SipSerializer.ToBytes(response);
+            _completed?.Add(transaction.Key, bytes, target, udp);
+            await udp.SendAsync(bytes, target).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // RFC 3261 §17.2.4: the TU is informed; here by the log, as the handler cannot do better.
+            _logger.LogWarning("SIP response {Status} to {Remote} could not be sent: {Error}", response.StatusCode, remote, e.Message);
+        }
     }
 
     private async Task SendRequestOnWireAsync(SipRequest request, SipEndPoint destination, SipEndPoint? local, CancellationToken ct)
@@ -233,7 +264,11 @@ public sealed partial class SipStack
         if (destination.Transport == SipTransport.Udp)
         {
             var udp = _udp.First(u => u.LocalEndPoint.Equals(local.EndPoint));
-            await udp.SendAsync(SipSerializer.ToBytes(request), destination.EndPoint).ConfigureAwait(false);
+            // Serialized per (re)transmission into a pooled buffer: retransmissions are rare, a byte[] per
+            // message is not.
+            using var datagram = new PooledBufferWriter();
+            SipSerializer.Write(request, datagram);
+            await udp.SendAsync(datagram.WrittenMemory, destination.EndPoint).ConfigureAwait(false);
             return;
         }
         var channel = await GetOrConnectAsync(destination, local.EndPoint, ct).ConfigureAwait(false);

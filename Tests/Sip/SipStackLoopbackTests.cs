@@ -125,6 +125,35 @@ public sealed class SipStackLoopbackTests
     }
 
     [TestMethod]
+    public async Task UdpRetransmissionAfterTheFinalResponse_GetsTheSameBytes_HandlerRunsOnce()
+    {
+        await using var bob = await StartAsync();
+        var handled = 0;
+        bob.RequestHandler = tx =>
+        {
+            Interlocked.Increment(ref handled);
+            return tx.SendResponseAsync(bob.CreateResponse(tx.Request, 202));
+        };
+        var bobUdp = bob.BoundEndPoints.Single(e => e.Transport == SipTransport.Udp).EndPoint;
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        var request = Encoding.ASCII.GetBytes(
+            $"MESSAGE sip:bob@b.test SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKrexmit1;rport\r\n" +
+            "From: <sip:alice@a.test>;tag=9\r\nTo: <sip:bob@b.test>\r\nCall-ID: rexmit1@a.test\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n");
+        using var cts = new CancellationTokenSource(Limit);
+
+        await client.SendAsync(request, bobUdp);
+        var first = await client.ReceiveAsync(cts.Token);
+        // Timer J state: the transaction object is gone, its final response is kept as bytes.
+        await client.SendAsync(request, bobUdp);
+        var second = await client.ReceiveAsync(cts.Token);
+
+        CollectionAssert.AreEqual(first.Buffer, second.Buffer, "the retransmission is answered with the same final response");
+        StringAssert.StartsWith(Encoding.ASCII.GetString(first.Buffer), "SIP/2.0 202 ");
+        Assert.AreEqual(1, handled, "a retransmission never reaches the handler");
+    }
+
+    [TestMethod]
     public async Task TcpFramingErrorAnswers400AndClosesOnlyThatConnection()
     {
         await using var alice = await StartAsync();

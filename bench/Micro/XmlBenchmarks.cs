@@ -12,6 +12,7 @@ public class XmlBenchmarks
 {
     private XmlStreamReader _reader = null!;
     private XElement _stanza = null!;
+    private readonly ArrayBufferWriter<byte> _output = new(1024);
 
     [GlobalSetup]
     public void Setup()
@@ -36,4 +37,13 @@ public class XmlBenchmarks
     [Benchmark]
     public byte[] SerializeStanza() =>
         System.Text.Encoding.UTF8.GetBytes(_stanza.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+
+    /// <summary>What XmppChannel.SendAsync does now: UTF-8 straight into its pooled staging buffer.</summary>
+    [Benchmark]
+    public int SerializeStanzaToBufferWriter()
+    {
+        _output.ResetWrittenCount();
+        StanzaSerializer.Write(_stanza, _output);
+        return _output.WrittenCount;
+    }
 }

@@ -194,7 +194,7 @@ public sealed class SipFrontEnd : IFrontEnd, IHostedLifecycleService
     private async Task HandleMessageAsync(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        var translation = SipMessageTranslator.FromSip(request, Guid.NewGuid().ToString("N"));
+        var translation = SipMessageTranslator.FromSip(request, SipRandom.Hex(16));
         if (translation.Message is not { } message)
         {
             var reject = _stack.CreateResponse(request, translation.Status, translation.Reason);

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Buffers;
 using System.Text;
 using System.Xml.Linq;
 using Bridge.Net;
@@ -18,6 +19,13 @@ internal sealed class XmppChannel : IAsyncDisposable
     private readonly XmlStreamReader _reader;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lock _queueLock = new();
+    // Text and stanzas are encoded on arrival (the caller may change its XElement afterwards) into _staging; the
+    // draining writer swaps it with _spare and copies the batch into the pipe.
+    private PooledBufferWriter _staging = new(4096);
+    private PooledBufferWriter _spare = new(4096);
+    private TaskCompletionSource<bool>? _batchDone;
+    private bool _draining;
     private int _closed;
 
     public XmppChannel(StreamConnection connection, XmppServerOptions options, ILogger logger, string name)
@@ -128,35 +136,125 @@ internal sealed class XmppChannel : IAsyncDisposable
         return WriteAsync(header);
     }
 
-    public Task<bool> SendAsync(XElement element) =>
-        WriteAsync(element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+    public Task<bool> SendAsync(XElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            _logger.LogTrace("{Stream} OUT: {Text}", Name, element.ToString(SaveOptions.DisableFormatting | SaveOptions.OmitDuplicateNamespaces));
+        }
+        return Enqueue(element);
+    }
 
-    /// <summary>Writes raw stream text; false when the connection is gone.</summary>
-    public async Task<bool> WriteAsync(string text)
+    /// <summary>
+    /// Writes raw stream text; false when the connection is gone. Writes from concurrent tasks are coalesced: the
+    /// first writer drains the queue into the PipeWriter and flushes once per batch, so a burst of stanzas costs one
+    /// socket write instead of one each (plus a SemaphoreSlim hand-off each), and the text is encoded straight into
+    /// the pipe's buffer instead of a byte[] per stanza.
+    /// </summary>
+    public Task<bool> WriteAsync(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
+        return Enqueue(text);
+    }
+
+    private Task<bool> Enqueue(object item)
+    {
+        if (IsClosed)
+        {
+            return Task.FromResult(false);
+        }
+        Task<bool> done;
+        lock (_queueLock)
+        {
+            if (item is XElement element)
+            {
+                StanzaSerializer.Write(element, _staging);
+            }
+            else
+            {
+                var text = (string)item;
+                var span = _staging.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+                _staging.Advance(Encoding.UTF8.GetBytes(text, span));
+            }
+            _batchDone ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            done = _batchDone.Task;
+            if (_draining)
+            {
+                return done;
+            }
+            _draining = true;
+        }
+        _ = DrainAsync();
+        return done;
+    }
+
+    private async Task DrainAsync()
+    {
+        // The semaphore is still what DisposeAsync takes to close the connection under no write.
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                PooledBufferWriter batch;
+                TaskCompletionSource<bool> done;
+                lock (_queueLock)
+                {
+                    if (_batchDone is null)
+                    {
+                        _draining = false;
+                        return;
+                    }
+                    batch = _staging;
+                    _staging = _spare;
+                    done = _batchDone;
+                    _batchDone = null;
+                }
+                var ok = await WriteBatchAsync(batch).ConfigureAwait(false);
+                batch.Reset();
+                _spare = batch;
+                done.SetResult(ok);
+            }
+        }
+        catch (Exception e)
+        {
+            // Not expected (WriteBatchAsync catches I/O failures); fail what is queued rather than strand its writers.
+            _logger.LogError(e, "{Stream}: write queue failed", Name);
+            TaskCompletionSource<bool>? stranded;
+            lock (_queueLock)
+            {
+                _staging.Reset();
+                stranded = _batchDone;
+                _batchDone = null;
+                _draining = false;
+            }
+            stranded?.TrySetResult(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<bool> WriteBatchAsync(PooledBufferWriter batch)
     {
         if (IsClosed)
         {
             return false;
         }
-        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (IsClosed)
-            {
-                return false;
-            }
-            _logger.LogTrace("{Stream} OUT: {Text}", Name, text);
-            var result = await _connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            var output = _connection.Transport.Output;
+            output.Write(batch.WrittenMemory.Span);
+            var result = await output.FlushAsync().ConfigureAwait(false);
             return !result.IsCompleted;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             _logger.LogDebug("{Stream}: write failed: {Error}", Name, e.Message);
             return false;
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
