@@ -88,17 +88,13 @@ public sealed class XmppServerReconnectTests
         };
         await b.StartAsync(CancellationToken.None);
 
-        // The retry's backoff delay is a timer on fake time (registered just after the retry is logged; at most
-        // MaxDelay, the 10 s connect deadline is the only longer one). Wait until it exists, then move the clock
-        // exactly to it, never past it: stepping time on blindly can outrun the retry on a busy machine and pass
-        // the connect deadline before the second attempt ran. (A zero jittered delay retries without a timer.)
-        var retryTimer = time.WaitForTimerAsync(d => d > TimeSpan.Zero && d <= Retry.MaxDelay, Guard());
-        await Task.WhenAny(retryTimer, _secondAttempt.Task).WaitAsync(Guard());
-        if (!_secondAttempt.Task.IsCompleted)
-        {
-            Assert.AreEqual(1, Volatile.Read(ref _resolves), "no second attempt before its backoff delay has passed");
-            time.AdvanceTo(await retryTimer);
-        }
+        // The retry's backoff delay is a timer on the injected (fake) clock, registered just after the retry is
+        // logged; at most MaxDelay (the 10 s connect deadline is the only longer timer). Wait until it exists,
+        // then move the clock exactly to it, never past it: stepping time on blindly can outrun the retry on a
+        // busy machine and pass the connect deadline before the second attempt ran.
+        var retryDue = await time.WaitForTimerAsync(d => d > TimeSpan.Zero && d <= Retry.MaxDelay, Guard());
+        Assert.AreEqual(1, Volatile.Read(ref _resolves), "no second attempt before its backoff delay has passed");
+        time.AdvanceTo(retryDue);
         await _secondAttempt.Task.WaitAsync(Guard());
 
         Assert.AreEqual(XmppSendResult.Sent, await sending.WaitAsync(Guard()));
