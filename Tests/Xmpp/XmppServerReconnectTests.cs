@@ -26,19 +26,31 @@ public sealed class XmppServerReconnectTests
         return port;
     }
 
-    private int _resolves;
+    private static readonly ReconnectBackoff Retry = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
-    private XmppServer StartA(FakeTimeProvider time, RetryLogSignal signal, int bPort) =>
+    private int _resolves;
+    private readonly TaskCompletionSource _secondAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private XmppServer StartA(TimeProvider time, RetryLogSignal signal, int bPort) =>
         new(new XmppServerOptions(new IPEndPoint(IPAddress.Loopback, 0), "secret-a")
             {
                 IsLocalDomain = d => d == "a.test",
                 IsPeerAllowed = (l, r) => r == "b.test",
                 ConnectTimeout = TimeSpan.FromSeconds(10),
-                ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+                ConnectRetry = Retry,
             },
             // Each connect attempt resolves first: counting resolves counts attempts.
-            new XmppResolver(d => d == "b.test" && Interlocked.Increment(ref _resolves) > 0 ? ("127.0.0.1", bPort) : null, NullLogger<XmppResolver>.Instance),
+            new XmppResolver(d => d == "b.test" && CountAttempt() ? ("127.0.0.1", bPort) : null, NullLogger<XmppResolver>.Instance),
             time, signal);
+
+    private bool CountAttempt()
+    {
+        if (Interlocked.Increment(ref _resolves) == 2)
+        {
+            _secondAttempt.TrySetResult();
+        }
+        return true;
+    }
 
     private static XElement Message(string id) =>
         new(S + "message", new XAttribute("from", "alice@a.test"), new XAttribute("to", "bob@b.test"), new XAttribute("id", id),
@@ -47,7 +59,8 @@ public sealed class XmppServerReconnectTests
     [TestMethod]
     public async Task AStanzaForAPeerThatComesBackIsSentOnTheRetriedConnection()
     {
-        var time = new FakeTimeProvider();
+        var fake = new FakeTimeProvider();
+        var time = new TimerWatch(fake);
         var signal = new RetryLogSignal();
         var port = FreePort();
         await using var a = StartA(time, signal, port);
@@ -74,17 +87,19 @@ public sealed class XmppServerReconnectTests
             },
         };
         await b.StartAsync(CancellationToken.None);
-        // The retry's delay timer is registered just after it is logged: step time on until the next attempt starts.
-        var ct = Guard();
-        while (Volatile.Read(ref _resolves) < 2)
-        {
-            ct.ThrowIfCancellationRequested();
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
-        }
+
+        // The retry's backoff delay is a timer on the injected (fake) clock, registered just after the retry is
+        // logged; at most MaxDelay (the 10 s connect deadline is the only longer timer). Wait until it exists,
+        // then move the clock exactly to it, never past it: stepping time on blindly can outrun the retry on a
+        // busy machine and pass the connect deadline before the second attempt ran.
+        var retryDue = await time.WaitForTimerAsync(d => d > TimeSpan.Zero && d <= Retry.MaxDelay, Guard());
+        Assert.AreEqual(1, Volatile.Read(ref _resolves), "no second attempt before its backoff delay has passed");
+        time.AdvanceTo(retryDue);
+        await _secondAttempt.Task.WaitAsync(Guard());
 
         Assert.AreEqual(XmppSendResult.Sent, await sending.WaitAsync(Guard()));
         Assert.AreEqual("r1", (string?)(await received.Task.WaitAsync(Guard())).Attribute("id"));
+        Assert.IsTrue(fake.GetUtcNow() - fake.Start <= Retry.MaxDelay, "sent on the first retry, well within the connect deadline");
     }
 
     [TestMethod]

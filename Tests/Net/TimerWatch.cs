@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bridge.Tests.Net;
+
+/// <summary>
+/// A <see cref="TimeProvider"/> over a <see cref="FakeTimeProvider"/> that reports each timer created on it
+/// (a backoff delay, a deadline), with its due time on fake time. A test waits until the timer it means to fire
+/// exists, then advances the fake clock exactly to it: time never runs ahead of the code under test.
+/// </summary>
+internal sealed class TimerWatch(FakeTimeProvider fake) : TimeProvider
+{
+    private readonly object _gate = new();
+    private readonly List<(TimeSpan Period, DateTimeOffset Due)> _timers = [];
+    private readonly List<(Func<TimeSpan, bool> Match, TaskCompletionSource<DateTimeOffset> Done)> _waiters = [];
+
+    public FakeTimeProvider Fake => fake;
+
+    public override DateTimeOffset GetUtcNow() => fake.GetUtcNow();
+
+    public override long GetTimestamp() => fake.GetTimestamp();
+
+    public override long TimestampFrequency => fake.TimestampFrequency;
+
+    public override TimeZoneInfo LocalTimeZone => fake.LocalTimeZone;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        // Registered with the fake clock first, so whoever is told of it can fire it by advancing.
+        var timer = fake.CreateTimer(callback, state, dueTime, period);
+        if (dueTime != Timeout.InfiniteTimeSpan)
+        {
+            var due = fake.GetUtcNow() + dueTime;
+            lock (_gate)
+            {
+                _timers.Add((dueTime, due));
+                foreach (var waiter in _waiters.Where(w => w.Match(dueTime)).ToList())
+                {
+                    waiter.Done.TrySetResult(due);
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+        return timer;
+    }
+
+    /// <summary>The fake-clock instant at which the first timer created with a due time matching <paramref name="match"/> fires.</summary>
+    public Task<DateTimeOffset> WaitForTimerAsync(Func<TimeSpan, bool> match, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            foreach (var (dueTime, due) in _timers)
+            {
+                if (match(dueTime))
+                {
+                    return Task.FromResult(due);
+                }
+            }
+            var done = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, done));
+            return done.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Moves the fake clock on to <paramref name="due"/> (not past it), firing what is due by then.</summary>
+    public void AdvanceTo(DateTimeOffset due)
+    {
+        var step = due - fake.GetUtcNow();
+        if (step > TimeSpan.Zero)
+        {
+            fake.Advance(step);
+        }
+    }
+}
