@@ -97,12 +97,14 @@ internal sealed class FanoutRunner(BenchOptions options, string bridgeDll, strin
 
         var changes = options.FanoutChanges;
         var times = new List<double>();
+        var attempted = 0;
         long notifies0 = server.NotifiesSent, stanzas0 = book.Stanzas, reached0 = book.Deliveries, noted0 = book.WithNote;
         for (var c = 0; c < changes; c++)
         {
             var target = book.Deliveries + n;
             var start = Stopwatch.GetTimestamp();
-            server.Change($"change {c}");
+            attempted++;
+            server.Change($"change {c}", options.PresenceWindow);
             if (!await WaitAsync(() => book.Deliveries >= target, ChangeTimeout).ConfigureAwait(false))
             {
                 break;
@@ -112,11 +114,11 @@ internal sealed class FanoutRunner(BenchOptions options, string bridgeDll, strin
         }
         await Task.Delay(200).ConfigureAwait(false); // stragglers (e.g. a second stanza of one change) still count
         times.Sort();
-        var per = (double)Math.Max(1, changes);
-        return new FanoutResult(mode, n, changes, server.Dialogs,
+        var per = (double)Math.Max(1, attempted); // an incomplete change ends the case: per change attempted
+        return new FanoutResult(mode, n, attempted, server.Dialogs,
             (server.NotifiesSent - notifies0) / per, (book.Stanzas - stanzas0) / per, (book.Deliveries - reached0) / per, (book.WithNote - noted0) / per,
             times.Count == 0 ? double.NaN : times[times.Count / 2], times.Count == 0 ? double.NaN : times[^1], times.Count, xmpp.DiscoRequests,
-            times.Count < changes ? $"{changes - times.Count} change(s) incomplete; NOTIFYs unanswered {server.NotifiesSent - server.NotifiesAnswered}" : null);
+            times.Count < attempted ? $"change {attempted} incomplete after {ChangeTimeout.TotalSeconds:F0} s; NOTIFYs unanswered {server.NotifiesSent - server.NotifiesAnswered}" : null);
     }
 
     private FanoutResult Failed(string mode, int n, FanoutSipServer server, XmppPeer xmpp, string note) =>

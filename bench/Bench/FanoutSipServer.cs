@@ -47,12 +47,22 @@ internal sealed class FanoutSipServer(IPEndPoint local, Action<byte[], int, EndP
     /// <summary>The PIDF note of the current state; the initial NOTIFY of a new dialog carries it too.</summary>
     public string Note { get; private set; } = "initial";
 
-    /// <summary>One presence change: a NOTIFY with the new note on every dialog.</summary>
-    public void Change(string note)
+    /// <summary>
+    /// One presence change: a NOTIFY with the new note on every dialog, at most <paramref name="window"/>
+    /// unanswered at a time (a burst of 10,000 UDP datagrams overflows the bridge's socket buffer, and these
+    /// NOTIFYs are not retransmitted); a window that stays full for a second is let go, so a lost answer
+    /// cannot stall the change.
+    /// </summary>
+    public void Change(string note, int window)
     {
         Note = note;
         foreach (var d in _dialogs.Values)
         {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (NotifiesSent - NotifiesAnswered >= window && waited.ElapsedMilliseconds < 1000)
+            {
+                Thread.Yield();
+            }
             SendNotify(d, "active;expires=3600");
         }
     }
