@@ -39,6 +39,14 @@ internal sealed record BenchOptions
     public TimeSpan PresenceDuration { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Runs only the presence phase (no message phases).</summary>
     public bool PresenceOnly { get; init; }
+    /// <summary>Runs the fan-out phase (N watchers of one presentity) after the others.</summary>
+    public bool Fanout { get; init; }
+    /// <summary>Runs only the fan-out phase.</summary>
+    public bool FanoutOnly { get; init; }
+    /// <summary>Watcher counts of the fan-out phase.</summary>
+    public int[] FanoutSizes { get; init; } = [1, 10, 100, 10_000];
+    /// <summary>Presence changes per fan-out case.</summary>
+    public int FanoutChanges { get; init; } = 20;
     /// <summary>Checks the bench's own presence logic (no bridge) and exits.</summary>
     public bool SelfCheck { get; init; }
 
@@ -61,6 +69,10 @@ internal sealed record BenchOptions
           --presence-window N   outstanding SUBSCRIBEs / NOTIFYs in the presence phase (default 128)
           --presence-duration S seconds per presence-update measurement (default 5; --reps of them)
           --presence-only       run only the presence phase
+          --fanout              also run the fan-out phase: N watchers at a.test of one presentity, per-watcher vs delegated
+          --fanout-only         run only the fan-out phase
+          --fanout-sizes LIST   watcher counts, comma-separated (default 1,10,100,10000)
+          --fanout-changes K    presence changes per case (default 20)
           --self-check          check the bench's presence logic against itself (no bridge) and exit
         """;
 
@@ -89,6 +101,10 @@ internal sealed record BenchOptions
                 "--presence-window" => o with { PresenceWindow = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--presence-duration" => o with { PresenceDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--presence-only" => o with { PresenceOnly = true },
+                "--fanout" => o with { Fanout = true },
+                "--fanout-only" => o with { FanoutOnly = true, Fanout = true },
+                "--fanout-sizes" => o with { FanoutSizes = [.. Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] },
+                "--fanout-changes" => o with { FanoutChanges = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--self-check" => o with { SelfCheck = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };

@@ -45,7 +45,7 @@ if (options.Serve > TimeSpan.Zero)
 }
 
 // Run 1: Warning logging, every measurement.
-if (!options.PresenceOnly)
+if (!options.PresenceOnly && !options.FanoutOnly)
 {
     using (var bridge = await BridgeProcess.StartAsync(bridgeDll, BridgeProcess.WriteConfig(runDir, options, false),
                Path.Combine(runDir, "bridge-warning.log"), xmppAt, TimeSpan.FromSeconds(20), options.PerfMap))
@@ -93,7 +93,11 @@ if (!options.PresenceOnly)
 }
 
 // Run 3: presence enabled (own bridge, so the memory readings hold only what the subscriptions add).
-if (options.PresenceSubscriptions > 0)
+if (options.FanoutOnly)
+{
+    report.PresenceNote = "skipped (--fanout-only)";
+}
+else if (options.PresenceSubscriptions > 0)
 {
     try
     {
@@ -108,6 +112,12 @@ if (options.PresenceSubscriptions > 0)
 else
 {
     report.PresenceNote = "skipped (--presence-subscriptions 0)";
+}
+
+// Run 4: fan-out, a fresh bridge per case (see FanoutRunner).
+if (options.Fanout)
+{
+    report.Fanout = await new FanoutRunner(options, bridgeDll, runDir).RunAsync();
 }
 
 report.Print(Console.Out);

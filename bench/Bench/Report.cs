@@ -20,6 +20,7 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     public long SipFailures { get; set; }
     public long XmppStreamErrors { get; set; }
     public PresenceResult? Presence { get; set; }
+    public List<FanoutResult>? Fanout { get; set; }
     /// <summary>Why the presence phase did not run, when it did not.</summary>
     public string PresenceNote { get; set; } = "not run";
 
@@ -45,6 +46,12 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
     {
         var c = CultureInfo.InvariantCulture;
         w.WriteLine();
+        if (options.FanoutOnly)
+        {
+            w.WriteLine($"Bridge bench, fan-out only: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench");
+            PrintFanout(w);
+            return;
+        }
         if (options.PresenceOnly)
         {
             w.WriteLine($"Bridge bench, presence only: load average at start {LoadAverageAtStart}, {Cpus} CPUs shared by the bridge and the bench");
@@ -92,6 +99,24 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
         w.WriteLine(string.Create(c, $"total lost (all phases incl. warm-up): {TotalLost}; arrivals for no tracked phase (late or retransmitted): XMPP {XmppUnknown}, SIP {SipUnknown}; XMPP stream errors: {XmppStreamErrors}"));
         w.WriteLine("errors = sender got a failure (SIP >= 300 or XMPP type='error'); err+deliv = of those, delivered anyway; lost = neither, after the drain");
         PrintPresence(w);
+        PrintFanout(w);
+    }
+
+    private void PrintFanout(TextWriter w)
+    {
+        if (Fanout is null)
+        {
+            return;
+        }
+        var c = CultureInfo.InvariantCulture;
+        w.WriteLine();
+        w.WriteLine(string.Create(c, $"fan-out: N watchers at a.test of p@b.test, {options.FanoutChanges} presence changes each (per change: SIP link = NOTIFYs the SIP peer sent, XMPP link = presence stanzas a.test received)"));
+        w.WriteLine("| N | mode | SIP dialogs | SIP NOTIFY / change | XMPP stanzas / change | watchers reached / change | of which with note | fan-out p50 | fan-out max | complete |");
+        w.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in Fanout)
+        {
+            w.WriteLine(string.Create(c, $"| {r.Watchers} | {r.Mode} | {r.SipDialogs} | {r.SipNotifiesPerChange:F1} | {r.XmppStanzasPerChange:F1} | {r.WatchersReachedPerChange:F1} | {r.WithNotePerChange:F1} | {r.FanoutMedianMs:F2} ms | {r.FanoutMaxMs:F2} ms | {r.Completed}/{r.Changes}{(r.Note is null ? "" : " " + r.Note)} |"));
+        }
     }
 
     private void PrintPresence(TextWriter w)
@@ -156,5 +181,6 @@ internal sealed class Report(BenchOptions options, string loadAverageAtStart, in
             p.Note,
         } : null,
         PresenceNote = Presence is null ? PresenceNote : null,
+        Fanout,
     };
 }

@@ -40,7 +40,7 @@ internal sealed class SipPeer : IDisposable
     }
 
     /// <summary>The presence phase's notifier: it takes SUBSCRIBEs and the responses to its NOTIFYs off the UAS socket.</summary>
-    public SipPresenceServer? Presence { get; set; }
+    public ISipPresenceHandler? Presence { get; set; }
 
     /// <summary>Sends a datagram from the UAS socket (the b.test Route), so the bridge's responses come back to it.</summary>
     public void SendFromUas(byte[] data, int length, EndPoint to) => _uas.SendTo(data, 0, length, SocketFlags.None, to);

@@ -14,7 +14,7 @@ namespace Bridge.Bench;
 /// NOTIFYs are retransmitted per RFC 3261 timer E (T1 = 500 ms, doubling, 6 times) until a final response.
 /// Record-Route is not honoured: the bridge talks to the peer directly.
 /// </summary>
-internal sealed class SipPresenceServer : IDisposable
+internal sealed class SipPresenceServer : ISipPresenceHandler, IDisposable
 {
     private static readonly TimeSpan T1 = TimeSpan.FromMilliseconds(500);
 

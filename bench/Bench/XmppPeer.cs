@@ -32,6 +32,8 @@ internal sealed class XmppPeer : IDisposable
     private long _messages;
     private long _bounces;
     private int _streamCounter;
+    private long _disco;
+    private readonly Lock _writeLock = new();
 
     public XmppPeer(IPEndPoint listen, IPEndPoint bridge, string ourSecret, string bridgeSecret)
     {
@@ -61,6 +63,30 @@ internal sealed class XmppPeer : IDisposable
 
     /// <summary>The presence phase's accounting; presence stanzas are only counted while it is set.</summary>
     public PresenceBook? Presence { get; set; }
+
+    /// <summary>The fan-out phase's accounting; when set, presence stanzas go here instead of <see cref="Presence"/>.</summary>
+    public FanoutBook? Fanout { get; set; }
+
+    /// <summary>Whether a.test's disco#info (XEP-0030) lists the XEP-0033 feature, i.e. takes multicast presence.</summary>
+    public bool AdvertiseMulticast { get; set; }
+
+    /// <summary>disco#info requests the bridge sent us.</summary>
+    public long DiscoRequests => Interlocked.Read(ref _disco);
+
+    /// <summary>Writes `subscribe` from w{i}@a.test to <paramref name="presentity"/> for each index, in one write.</summary>
+    public void SendSubscribes(ReadOnlySpan<int> indices, string presentity)
+    {
+        var n = 0;
+        foreach (var i in indices)
+        {
+            n += Encoding.UTF8.GetBytes($"<presence type='subscribe' from='{PresenceBook.Watcher(i)}' to='{presentity}' id='fs{i}'/>", _out.AsSpan(n));
+        }
+        var socket = _sender ?? throw new InvalidOperationException("not connected");
+        lock (_writeLock)
+        {
+            Send(socket, _out.AsSpan(0, n));
+        }
+    }
 
     /// <summary>Writes `subscribe` from w{i}@a.test to p{i}@b.test for each index, in one write.</summary>
     public void SendSubscribes(ReadOnlySpan<int> indices)
@@ -216,9 +242,17 @@ internal sealed class XmppPeer : IDisposable
         {
             OnMessage(element);
         }
+        else if (XmlFramer.IsNamed(element, "iq"u8))
+        {
+            OnIq(socket, element, outbound);
+        }
         else if (XmlFramer.IsNamed(element, "presence"u8))
         {
-            if (Presence is { } book)
+            if (Fanout is { } fanout)
+            {
+                fanout.OnPresence(element);
+            }
+            else if (Presence is { } book)
             {
                 book.OnPresence(element);
             }
@@ -265,6 +299,40 @@ internal sealed class XmppPeer : IDisposable
         {
             Interlocked.Increment(ref _streamErrors);
             Console.Error.WriteLine("xmpp peer got " + Encoding.UTF8.GetString(element));
+        }
+    }
+
+    /// <summary>
+    /// disco#info to a.test is answered with a server identity and, with <see cref="AdvertiseMulticast"/>, the
+    /// XEP-0033 feature (XEP-0033 §2); other gets/sets get service-unavailable (RFC 6120 §8.2.3). The answer
+    /// goes back over our own stream to the bridge, as a server answers on its outbound connection.
+    /// </summary>
+    private void OnIq(Socket socket, ReadOnlySpan<byte> element, bool outbound)
+    {
+        var type = XmlFramer.Attribute(element, " type="u8);
+        if (!type.SequenceEqual("get"u8) && !type.SequenceEqual("set"u8))
+        {
+            return;
+        }
+        var id = Encoding.UTF8.GetString(XmlFramer.Attribute(element, " id="u8));
+        var from = Encoding.UTF8.GetString(XmlFramer.Attribute(element, " from="u8));
+        var to = Encoding.UTF8.GetString(XmlFramer.Attribute(element, " to="u8));
+        string reply;
+        if (type.SequenceEqual("get"u8) && element.IndexOf("http://jabber.org/protocol/disco#info"u8) >= 0)
+        {
+            Interlocked.Increment(ref _disco);
+            reply = $"<iq type='result' id='{id}' from='{to}' to='{from}'><query xmlns='http://jabber.org/protocol/disco#info'>"
+                + "<identity category='server' type='im'/><feature var='http://jabber.org/protocol/disco#info'/>"
+                + (AdvertiseMulticast ? "<feature var='http://jabber.org/protocol/address'/>" : "") + "</query></iq>";
+        }
+        else
+        {
+            reply = $"<iq type='error' id='{id}' from='{to}' to='{from}'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>";
+        }
+        lock (_writeLock)
+        {
+            // The reader thread and the runner both write to our stream: one whole stanza at a time.
+            Send(outbound ? socket : _sender ?? socket, reply);
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
     private readonly XmppOutboundPresence _presenceOut;
     private readonly XmppInboundPresence _presenceIn;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly XmppIqRequests _iq;
 
     public XmppFrontEnd(
         IXmppStanzaLink server,
@@ -37,11 +38,16 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
         _router = router;
         _logger = logger;
         _sent = new SentMessageLedger(time, TimeSpan.FromMinutes(10), capacity: 200_000);
-        _presenceOut = new XmppOutboundPresence(presenceCache, server.SendAsync, logger);
+        _iq = new XmppIqRequests(server.SendAsync, time);
+        Multicast = new XmppMulticastDiscovery(_iq, time, logger, _stopping.Token);
+        _presenceOut = new XmppOutboundPresence(presenceCache, server.SendAsync, logger, Multicast);
         _presenceIn = new XmppInboundPresence(presenceRouter, presenceCache, _presenceOut, server.SendAsync, logger);
     }
 
     public DomainProtocol Protocol => DomainProtocol.Xmpp;
+
+    /// <summary>Which peer domains take XEP-0033 multicast copies of presence (asked once per domain, cached).</summary>
+    public XmppMulticastDiscovery Multicast { get; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +110,14 @@ public sealed class XmppFrontEnd : IFrontEnd, IHostedService
                     break;
                 case "presence":
                     await _presenceIn.HandleAsync(stanza, _stopping.Token).ConfigureAwait(false);
+                    break;
+                case "iq" when (string?)stanza.Attribute("type") is "result" or "error":
+                    // Answers to our own requests (disco#info); others are stray and dropped (RFC 6120 §8.2.3
+                    // forbids answering a result or error).
+                    if (!_iq.TryComplete(stanza))
+                    {
+                        _logger.LogDebug("iq {Type} {Id} from {From} answers no request of ours", (string?)stanza.Attribute("type"), (string?)stanza.Attribute("id"), (string?)stanza.Attribute("from"));
+                    }
                     break;
                 case "iq" when (string?)stanza.Attribute("type") is "get" or "set":
                     // RFC 6120 §8.2.3: every get/set must be answered; nothing is offered yet.

@@ -161,7 +161,7 @@ public sealed class DelegatedPresence
 
     /// <summary>
     /// An event of a shared subscription (addressed to the relay): fanned out to every watcher with its own view.
-    /// One NOTIFY across the peering link becomes one stanza per watcher here, inside the watchers' domain.
+    /// One NOTIFY across the peering link becomes one event per privacy class here, inside the watchers' domain.
     /// </summary>
     public async Task OnSharedEventAsync(PresenceEvent presence)
     {
@@ -192,18 +192,26 @@ public sealed class DelegatedPresence
         {
             await RouteAsync(new PresenceEvent(PresenceEventKind.Subscribed, presence.From, watcher)).ConfigureAwait(false);
         }
-        foreach (var watcher in watchers)
+        if (presence.Kind == PresenceEventKind.Notify)
         {
-            switch (presence.Kind)
+            // Privacy classes: watchers whose grants are equal see the same view, so each class is one event
+            // with all its watchers as recipients; the XMPP side may then send one copy for the whole class
+            // (XEP-0033) instead of one per watcher. Grouped in first-seen order so the output is stable.
+            var document = presence.Document ?? new PresenceDocument(presence.From, []);
+            foreach (var privacyClass in watchers.GroupBy(rules.For))
             {
-                case PresenceEventKind.Notify:
-                    var view = rules.For(watcher).Apply(presence.Document ?? new PresenceDocument(presence.From, []));
-                    await RouteAsync(new PresenceEvent(PresenceEventKind.Notify, presence.From, watcher, view ?? new PresenceDocument(presence.From, []))).ConfigureAwait(false);
-                    break;
-                case PresenceEventKind.Unsubscribed:
-                    _store.Delete(new SubscriptionKey(SubscriptionRole.XmppWatcher, watcher.ToString(), presence.From.Bare.ToString()));
-                    await RouteAsync(presence with { To = watcher }).ConfigureAwait(false);
-                    break;
+                var view = privacyClass.Key.Apply(document) ?? new PresenceDocument(presence.From, []);
+                var members = privacyClass.ToImmutableArray();
+                await RouteAsync(new PresenceEvent(PresenceEventKind.Notify, presence.From, members[0], view,
+                    Recipients: members.Length > 1 ? members : [])).ConfigureAwait(false);
+            }
+        }
+        else if (presence.Kind == PresenceEventKind.Unsubscribed)
+        {
+            foreach (var watcher in watchers)
+            {
+                _store.Delete(new SubscriptionKey(SubscriptionRole.XmppWatcher, watcher.ToString(), presence.From.Bare.ToString()));
+                await RouteAsync(presence with { To = watcher }).ConfigureAwait(false);
             }
         }
     }

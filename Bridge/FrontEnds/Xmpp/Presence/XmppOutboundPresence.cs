@@ -18,8 +18,11 @@ public sealed class XmppOutboundPresence
     private readonly IXmppPresenceCache _cache;
     private readonly Func<XElement, CancellationToken, Task<XmppSendResult>> _send;
     private readonly ILogger _logger;
+    private readonly XmppMulticastDiscovery? _multicast;
 
-    public XmppOutboundPresence(IXmppPresenceCache cache, Func<XElement, CancellationToken, Task<XmppSendResult>> send, ILogger logger)
+    /// <param name="multicast">Where to learn whether a watcher domain takes XEP-0033 copies; null: always one stanza per watcher.</param>
+    public XmppOutboundPresence(IXmppPresenceCache cache, Func<XElement, CancellationToken, Task<XmppSendResult>> send, ILogger logger,
+        XmppMulticastDiscovery? multicast = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(send);
@@ -27,6 +30,7 @@ public sealed class XmppOutboundPresence
         _cache = cache;
         _send = send;
         _logger = logger;
+        _multicast = multicast;
     }
 
     /// <summary>Writes the stanzas for one event; Ok once all were written, else the first failure.</summary>
@@ -35,7 +39,9 @@ public sealed class XmppOutboundPresence
         ArgumentNullException.ThrowIfNull(presence);
         if (presence.Kind == PresenceEventKind.Notify)
         {
-            return await NotifyAsync(presence, ct).ConfigureAwait(false);
+            return presence.Recipients.Length > 1
+                ? await NotifyClassAsync(presence, ct).ConfigureAwait(false)
+                : await NotifyAsync(presence, ct).ConfigureAwait(false);
         }
         if (presence.Kind == PresenceEventKind.ListMembers)
         {
@@ -108,14 +114,95 @@ public sealed class XmppOutboundPresence
 
     private async Task<DeliveryResult> NotifyAsync(PresenceEvent presence, CancellationToken ct)
     {
-        if (presence.Document is not { } document)
+        if (BuildNotify(presence.From.Bare, presence.To, presence.Document) is not { } stanzas)
+        {
+            return DeliveryResult.Fail(presence.Document is null ? DeliveryFailure.BadRequest : DeliveryFailure.AddressMalformed,
+                presence.Document is null ? "a presence notification without a document" : "address cannot be expressed as a JID");
+        }
+        var result = await SendAllAsync(stanzas, ct).ConfigureAwait(false);
+        _logger.LogDebug("Presence of {Presentity} to {Watcher}: {Count} stanza(s), {Outcome}",
+            presence.From.Bare.ToString(), presence.To.ToString(), stanzas.Count, result.Delivered ? "written" : result.Error?.Failure.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// One document for a privacy class. Towards a domain that advertises XEP-0033 the watchers whose stanzas
+    /// come out the same (what they were shown before matters: a resource only some of them saw is retracted
+    /// for those alone) get one copy addressed to their server with the list as 'bcc' addresses (XEP-0033
+    /// §4: bcc so that no watcher learns who else watches); otherwise one stanza per watcher, as RFC 6121 has it.
+    /// </summary>
+    private async Task<DeliveryResult> NotifyClassAsync(PresenceEvent presence, CancellationToken ct)
+    {
+        var presentity = presence.From.Bare;
+        if (presence.Document is null)
         {
             return DeliveryResult.Fail(DeliveryFailure.BadRequest, "a presence notification without a document");
         }
-        var presentity = presence.From.Bare;
+        var result = DeliveryResult.Ok;
+        var copies = new Dictionary<string, (List<XElement> Stanzas, List<ChatAddress> Watchers)>(StringComparer.Ordinal);
+        foreach (var watcher in presence.Recipients.Distinct())
+        {
+            var stanzas = BuildNotify(presentity, watcher, presence.Document);
+            if (stanzas is null)
+            {
+                result = result.Delivered ? DeliveryResult.Fail(DeliveryFailure.AddressMalformed, "address cannot be expressed as a JID") : result;
+                continue;
+            }
+            if (_multicast?.Supports(presentity.Domain, watcher.Domain) != true)
+            {
+                var sent = await SendAllAsync(stanzas, ct).ConfigureAwait(false);
+                result = result.Delivered ? sent : result;
+                continue;
+            }
+            // Same domain and same stanzas but for 'to': one copy serves them all.
+            var key = watcher.Domain.ToLowerInvariant() + "\n" + string.Join("\n", stanzas.Select(WithoutTo));
+            if (!copies.TryGetValue(key, out var copy))
+            {
+                copy = (stanzas, []);
+                copies[key] = copy;
+            }
+            copy.Watchers.Add(watcher);
+        }
+        foreach (var (stanzas, watchers) in copies.Values)
+        {
+            var sent = await SendAllAsync(watchers.Count == 1 ? stanzas : [.. stanzas.Select(s => Multicast(s, watchers))], ct).ConfigureAwait(false);
+            result = result.Delivered ? sent : result;
+        }
+        _logger.LogDebug("Presence of {Presentity} to {Count} watcher(s) at {Domain}: {Copies} XEP-0033 cop(y/ies), {Outcome}",
+            presentity.ToString(), presence.Recipients.Length, presence.To.Domain, copies.Count, result.Delivered ? "written" : result.Error?.Failure.ToString());
+        return result;
+    }
+
+    /// <summary>The stanza addressed to the watchers' server, listing them (XEP-0033 §3: the 'to' is the multicast service).</summary>
+    private static XElement Multicast(XElement stanza, List<ChatAddress> watchers)
+    {
+        var copy = new XElement(stanza);
+        copy.SetAttributeValue("to", watchers[0].Domain);
+        copy.Add(new XElement(XmppMulticastAddresses.Namespace + "addresses",
+            watchers.Select(w => new XElement(XmppMulticastAddresses.Namespace + "address",
+                new XAttribute("type", "bcc"), new XAttribute("jid", w.ToString())))));
+        return copy;
+    }
+
+    private static string WithoutTo(XElement stanza)
+    {
+        var copy = new XElement(stanza);
+        copy.Attribute("to")?.Remove();
+        return copy.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>
+    /// The stanzas that bring <paramref name="watcher"/> up to <paramref name="document"/>, recording what it is
+    /// now shown; null when there is no document or an address cannot be written as a JID.
+    /// </summary>
+    private List<XElement>? BuildNotify(ChatAddress presentity, ChatAddress watcher, PresenceDocument? document)
+    {
+        if (document is null)
+        {
+            return null;
+        }
         // A probe answer may go to the watcher's full JID (RFC 6121 §4.3.2); it is sent there as given,
         // but what the watcher has seen is remembered per bare JID, the unit of the subscription.
-        var watcher = presence.To;
         var available = document.Sources
             .Where(s => s.Availability == PresenceAvailability.Available)
             .Select(s => s.Id)
@@ -135,40 +222,40 @@ public sealed class XmppOutboundPresence
             var offline = PresenceSource.Offline("") with { Status = first?.Status ?? PresenceSource.Offline("").Status };
             if (!XmppPresenceTranslator.TryToXmpp(offline, presentity, watcher, out var stanza))
             {
-                return DeliveryResult.Fail(DeliveryFailure.AddressMalformed, "address cannot be expressed as a JID");
+                return null;
+            }
+            stanzas.Add(stanza);
+            return stanzas;
+        }
+        foreach (var source in document.Sources)
+        {
+            if (!XmppPresenceTranslator.TryToXmpp(source, SourceAddress(presentity, source.Id), watcher, out var stanza))
+            {
+                return null;
             }
             stanzas.Add(stanza);
         }
-        else
+        // A resource that left the document went away without saying so: retract it explicitly,
+        // XMPP has no "this is everything" notification.
+        var listed = document.Sources.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in announced.Where(id => !listed.Contains(id)).Order(StringComparer.Ordinal))
         {
-            foreach (var source in document.Sources)
+            if (XmppPresenceTranslator.TryToXmpp(PresenceSource.Offline(gone), SourceAddress(presentity, gone), watcher, out var stanza))
             {
-                if (!XmppPresenceTranslator.TryToXmpp(source, SourceAddress(presentity, source.Id), watcher, out var stanza))
-                {
-                    return DeliveryResult.Fail(DeliveryFailure.AddressMalformed, "address cannot be expressed as a JID");
-                }
                 stanzas.Add(stanza);
             }
-            // A resource that left the document went away without saying so: retract it explicitly,
-            // XMPP has no "this is everything" notification.
-            var listed = document.Sources.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var gone in announced.Where(id => !listed.Contains(id)).Order(StringComparer.Ordinal))
-            {
-                if (XmppPresenceTranslator.TryToXmpp(PresenceSource.Offline(gone), SourceAddress(presentity, gone), watcher, out var stanza))
-                {
-                    stanzas.Add(stanza);
-                }
-            }
         }
+        return stanzas;
+    }
 
+    private async Task<DeliveryResult> SendAllAsync(List<XElement> stanzas, CancellationToken ct)
+    {
         var result = DeliveryResult.Ok;
         foreach (var stanza in stanzas)
         {
             var sent = await SendAsync(stanza, ct).ConfigureAwait(false);
             result = result.Delivered ? sent : result;
         }
-        _logger.LogDebug("Presence of {Presentity} to {Watcher}: {Count} stanza(s), {Outcome}",
-            presentity.ToString(), watcher.ToString(), stanzas.Count, result.Delivered ? "written" : result.Error?.Failure.ToString());
         return result;
     }
 

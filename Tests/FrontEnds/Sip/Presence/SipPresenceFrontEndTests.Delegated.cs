@@ -82,6 +82,37 @@ public sealed partial class SipPresenceFrontEndTests
     }
 
     [TestMethod]
+    public async Task TheFanOutIsOneEventPerPrivacyClass()
+    {
+        var folder = DelegateWithRules(BobsRules);
+        try
+        {
+            var carl = new ChatAddress("carl", "a.test");
+            foreach (var watcher in new[] { Alice, Dan, carl })
+            {
+                await _frontEnd.DeliverPresenceAsync(new PresenceEvent(PresenceEventKind.Subscribe, watcher, Bob), _cts.Token);
+            }
+            var shared = await NextAsync("SUBSCRIBE");
+            Assert.AreEqual(200, (await PeerNotifiesAsync(shared, 1, "active;expires=3600", BusyPidf)).StatusCode);
+
+            var notifies = Routed().Where(e => e.Kind == PresenceEventKind.Notify).ToList();
+            Assert.HasCount(2, notifies, "alice (note) is a class of her own; dan and carl (activities) share one");
+            var alice = notifies.Single(e => e.To == Alice);
+            Assert.IsTrue(alice.Recipients.IsEmpty);
+            Assert.AreEqual("Secret meeting", alice.Document!.Sources.Single().Status[""]);
+            var colleagues = notifies.Single(e => e.To != Alice);
+            CollectionAssert.AreEquivalent(new[] { Dan, carl }, colleagues.Recipients.ToArray());
+            Assert.AreEqual(Dan.Domain, colleagues.To.Domain);
+            Assert.IsEmpty(colleagues.Document!.Sources.Single().Status, "the class's view hides the note");
+            Assert.AreEqual(PresenceShow.DoNotDisturb, colleagues.Document.Sources.Single().Show);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task DelegatedWatchersComeBackAfterARestartOnOneSharedSubscription()
     {
         var folder = DelegateWithRules(BobsRules);

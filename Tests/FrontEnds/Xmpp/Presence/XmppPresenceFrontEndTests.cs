@@ -24,7 +24,7 @@ namespace Bridge.Tests.FrontEnds.Xmpp.Presence;
 /// stands in for the SIP side.
 /// </summary>
 [TestClass]
-public sealed class XmppPresenceFrontEndTests
+public sealed partial class XmppPresenceFrontEndTests
 {
     private static readonly XNamespace S = "jabber:server";
     private static readonly XNamespace Errors = "urn:ietf:params:xml:ns:xmpp-stanzas";
