@@ -216,14 +216,7 @@ public sealed class DelegatedPresence
         }
     }
 
-    private async Task RouteAsync(PresenceEvent presence)
-    {
-        var result = await _router.Value.RouteAsync(presence, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
-        if (!result.Delivered)
-        {
-            _logger.LogDebug("Presence {Event} was not delivered: {Error}", presence, result.Error);
-        }
-    }
+    private Task RouteAsync(PresenceEvent presence) => PresenceWork.RouteAsync(_router, presence, _logger, _stopping);
 
     private static string Key(string watcherDomain, ChatAddress presentity) => watcherDomain.ToLowerInvariant() + " " + presentity.Bare;
 

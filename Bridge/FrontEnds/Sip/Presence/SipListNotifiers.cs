@@ -345,29 +345,7 @@ public sealed class SipListNotifiers : IDisposable
         await transaction.SendResponseAsync(response).ConfigureAwait(false);
     }
 
-    private async Task RouteAsync(PresenceEvent presence)
-    {
-        var result = await _router.Value.RouteAsync(presence, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
-        if (!result.Delivered)
-        {
-            _logger.LogDebug("Presence {Event} was not delivered: {Error}", presence, result.Error);
-        }
-    }
+    private Task RouteAsync(PresenceEvent presence) => PresenceWork.RouteAsync(_router, presence, _logger, _stopping);
 
-    private async Task RunAsync(Func<Task> work)
-    {
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // detached work from a timer: the process must survive any failure of one subscription
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.LogError(ex, "Ending an expired list subscription failed");
-        }
-    }
+    private Task RunAsync(Func<Task> work) => PresenceWork.RunDetachedAsync(work, "ending an expired list subscription", _logger, _stopping);
 }

@@ -388,37 +388,12 @@ public sealed partial class SipPresenceSubscriptions : IDisposable
     private void Save(PresenceSubscription subscription, string state) =>
         _store.Save(new SubscriptionRecord(SubscriptionRole.XmppWatcher, subscription.Watcher, subscription.Presentity, state, null, _time.GetUtcNow()));
 
-    private async Task RouteAsync(PresenceEvent presence)
-    {
-        if (DelegatedPresence.IsRelay(presence.To))
-        {
-            await _delegated.OnSharedEventAsync(presence).ConfigureAwait(false); // a shared subscription: fanned out by the rules
-            return;
-        }
-        var result = await _router.Value.RouteAsync(presence, DomainProtocol.Sip, _stopping).ConfigureAwait(false);
-        if (!result.Delivered)
-        {
-            _logger.LogDebug("Presence {Event} was not delivered: {Error}", presence, result.Error);
-        }
-    }
+    /// <summary>To XMPP, or, for a shared subscription (addressed to the relay), fanned out by the rules.</summary>
+    private Task RouteAsync(PresenceEvent presence) => DelegatedPresence.IsRelay(presence.To)
+        ? _delegated.OnSharedEventAsync(presence)
+        : PresenceWork.RouteAsync(_router, presence, _logger, _stopping);
 
-    /// <summary>Work started from timers and events runs detached; a failure is logged, never thrown into a timer thread.</summary>
-    private async Task RunAsync(Func<Task> work, string what)
-    {
-        try
-        {
-            await work().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // detached work: the process must survive any failure of one subscription
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.LogError(ex, "Presence subscription {What} failed", what);
-        }
-    }
+    private Task RunAsync(Func<Task> work, string what) => PresenceWork.RunDetachedAsync(work, "subscription " + what, _logger, _stopping);
 
     private static (string, string) Key(ChatAddress watcher, ChatAddress presentity) => (watcher.Bare.ToString(), presentity.Bare.ToString());
 }
