@@ -18,13 +18,15 @@ public sealed class SipStackReconnectTests
     // Guards against a hang only; every wait completes as soon as the awaited event happens.
     private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
 
-    private static async Task<(SipStack Stack, RetryLogSignal Retries, RetryLogSignal Attempts)> StartAliceAsync(FakeTimeProvider time, int maxWaiting = 100)
+    private static readonly ReconnectBackoff Retry = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+    private static async Task<(SipStack Stack, RetryLogSignal Retries, RetryLogSignal Attempts)> StartAliceAsync(TimeProvider time, int maxWaiting = 100)
     {
         var retries = new RetryLogSignal();
         var attempts = new RetryLogSignal("starting");
         var options = new SipStackOptions([new SipEndPoint(SipTransport.Tcp, new IPEndPoint(IPAddress.Loopback, 0))], new SipParserLimits())
         {
-            ConnectRetry = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+            ConnectRetry = Retry,
             ConnectDeadline = TimeSpan.FromSeconds(10),
             MaxWaitingPerConnection = maxWaiting,
         };
@@ -57,7 +59,8 @@ public sealed class SipStackReconnectTests
     [TestMethod]
     public async Task ARequestWaitsForAPeerThatComesBackAndIsAnswered()
     {
-        var time = new FakeTimeProvider();
+        var fake = new FakeTimeProvider();
+        var time = new TimerWatch(fake);
         var (alice, retries, attempts) = await StartAliceAsync(time);
         await using var _ = alice;
         var port = FreePort();
@@ -72,16 +75,18 @@ public sealed class SipStackReconnectTests
         await using var __ = bob;
         bob.RequestHandler = tx => tx.SendResponseAsync(bob.CreateResponse(tx.Request, 200));
         await bob.StartAsync(CancellationToken.None);
-        // The retry's delay timer is registered just after it is logged: step time on until the next attempt starts.
-        var ct = Guard();
-        while (!attempts.Reached(2))
-        {
-            ct.ThrowIfCancellationRequested();
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Yield();
-        }
+
+        // The retry's delay is a timer on the injected (fake) clock, registered just after the retry is logged; at
+        // most MaxDelay (the 10 s connect deadline and the 32 s Timer F are the only longer ones). Wait until it
+        // exists, then move the clock exactly to it: stepping time on blindly can outrun the thread registering it
+        // and pass the connect deadline, which runs on the same fake clock, before the second attempt started.
+        var retryDue = await time.WaitForTimerAsync(d => d > TimeSpan.Zero && d <= Retry.MaxDelay, Guard());
+        Assert.IsFalse(attempts.Reached(2), "no second attempt before its backoff delay has passed");
+        time.AdvanceTo(retryDue);
+        await attempts.WaitAsync(2, Guard());
 
         Assert.AreEqual(200, (await response.WaitAsync(Guard())).StatusCode);
+        Assert.IsTrue(fake.GetUtcNow() - fake.Start <= Retry.MaxDelay, "answered after the first retry, well within the connect deadline");
     }
 
     [TestMethod]

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using System.Xml.Linq;
 using Bridge.Net;
+using Bridge.Tests.Net;
 using Bridge.Xmpp;
 using Bridge.Xmpp.Component;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,18 +35,6 @@ public sealed class ComponentClientTests
             new XAttribute("type", "chat"), new XElement((ns ?? S) + "body", "hi " + id));
 
     private static string Wire(XElement stanza) => stanza.ToString(SaveOptions.DisableFormatting);
-
-    /// <summary>Moves fake time on until <paramref name="done"/>; each step lets the client's continuations run.</summary>
-    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> done, TimeSpan step)
-    {
-        var ct = Guard();
-        while (!done())
-        {
-            ct.ThrowIfCancellationRequested();
-            time.Advance(step);
-            await Task.Yield();
-        }
-    }
 
     [TestMethod]
     public async Task HandshakesThenCarriesStanzasBothWaysInTheirNamespaces()
@@ -109,43 +98,58 @@ public sealed class ComponentClientTests
     public async Task ReconnectsWithBackoffOnTimeAndDeliversWhatWaited()
     {
         await using var server = new FakeComponentServer(Secret);
-        var time = new FakeTimeProvider();
+        var fake = new FakeTimeProvider();
+        var time = new TimerWatch(fake);
         var attempts = 0;
-        var refuse = 2;
+        const int Refuse = 2;
+        // started[n] completes when attempt n+1 begins.
+        var started = Enumerable.Range(0, 4).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         Task<StreamConnection> Connect(CancellationToken ct)
         {
-            if (Interlocked.Increment(ref attempts) <= Volatile.Read(ref refuse))
+            var attempt = Interlocked.Increment(ref attempts);
+            if (attempt <= started.Length)
+            {
+                started[attempt - 1].TrySetResult();
+            }
+            if (attempt <= Refuse)
             {
                 throw new SocketException((int)SocketError.ConnectionRefused);
             }
             return StreamConnection.ConnectAsync(server.EndPoint, null, ct);
         }
-        // Fake time runs on while the test waits for real sockets; only reconnecting is under test here.
-        var options = Options(server) with { QueueDeadline = TimeSpan.FromDays(1) };
+        var options = Options(server);
+        // The backoff delays are the only timers up to MaxDelay (the connect deadline is 1 h, the queue deadline 30 s).
+        bool IsBackoff(TimeSpan due) => due > TimeSpan.Zero && due <= options.Backoff.MaxDelay;
         await using var client = new ComponentClient(options, time, NullLoggerFactory.Instance, Connect);
         await client.StartAsync(CancellationToken.None);
 
         // Down: a stanza waits instead of failing.
         var waiting = client.SendAsync(Message("bob@b.test", "alice@a.test", "queued-1"), Guard());
-        await AdvanceUntilAsync(time, () => Volatile.Read(ref attempts) >= 1, TimeSpan.Zero);
-        for (var i = 0; i < 20; i++)
-        {
-            await Task.Yield();
-        }
+        await started[0].Task.WaitAsync(Guard());
+        // Fake time only ever moves to a backoff timer that exists, never past it: stepping it on blindly outruns
+        // the client on a busy machine and can pass the connect deadline (same fake clock) of an attempt under way.
+        var firstRetry = await time.WaitForTimerAsync(IsBackoff, 0, Guard());
+        time.AdvanceTo(firstRetry - TimeSpan.FromTicks(1));
         Assert.AreEqual(1, Volatile.Read(ref attempts), "no retry before the backoff delay has passed");
         Assert.IsFalse(waiting.IsCompleted);
+        time.AdvanceTo(firstRetry);
+        await started[1].Task.WaitAsync(Guard());
 
         var accepted = server.AcceptAsync(Guard());
-        await AdvanceUntilAsync(time, () => Volatile.Read(ref attempts) >= 3, TimeSpan.FromMilliseconds(100));
-        Assert.IsTrue(await accepted, "handshake after two refused attempts");
-        Assert.AreEqual(XmppSendStatus.Sent, (await waiting).Status, "the queued stanza went out once the link was back");
+        var secondRetry = await time.WaitForTimerAsync(IsBackoff, 1, Guard());
+        Assert.AreEqual(2, Volatile.Read(ref attempts), "no third attempt before the second backoff delay has passed");
+        time.AdvanceTo(secondRetry);
+        await started[2].Task.WaitAsync(Guard());
+        Assert.IsTrue(await accepted.WaitAsync(Guard()), "handshake after two refused attempts");
+        Assert.AreEqual(XmppSendStatus.Sent, (await waiting.WaitAsync(Guard())).Status, "the queued stanza went out once the link was back");
         Assert.AreEqual("queued-1", (string?)(await server.NextElementAsync(Guard())).Attribute("id"));
 
-        // The server restarts: the client finds it again by itself.
+        // The server restarts: the client finds it again by itself, at once (a lost link is retried without a
+        // delay), so fake time stands still and the attempt's connect deadline cannot pass under it.
         var reconnected = server.AcceptAsync(Guard());
         await server.DropAsync();
-        await AdvanceUntilAsync(time, () => reconnected.IsCompleted, TimeSpan.FromMilliseconds(100));
-        Assert.IsTrue(await reconnected);
+        Assert.IsTrue(await reconnected.WaitAsync(Guard()));
+        Assert.AreEqual(4, Volatile.Read(ref attempts), "one attempt after the drop");
         var after = await client.SendAsync(Message("bob@b.test", "alice@a.test", "after-1"), Guard());
         Assert.AreEqual(XmppSendStatus.Sent, after.Status, after.Text);
         Assert.AreEqual("after-1", (string?)(await server.NextElementAsync(Guard())).Attribute("id"));
