@@ -3,8 +3,8 @@ using System.Net;
 namespace Bridge.Tests.Interop;
 
 /// <summary>
-/// A peer XMPP server restarting under the bridge (S2S mode): Prosody is stopped by PID and started again, and
-/// messages cross both ways afterwards without touching the bridge. The bridge's old streams die with Prosody;
+/// A peer server restarting under the bridge (S2S mode): Prosody or Kamailio is stopped by PID and started
+/// again, and messages cross both ways afterwards without touching the bridge. The bridge's old streams die with Prosody;
 /// the next stanza opens and dialback-verifies a new one (the component-mode restart is in ComponentModeTests).
 /// </summary>
 [TestClass]
@@ -61,6 +61,25 @@ public sealed class PeerRestartTests
 
         await using var after = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
         await ExchangeAsync(sip, bob, after, "after the restart");
+    }
+
+    // Kamailio restarted: registrations are in memory (usrloc db_mode 0), so bob registers again as any UA
+    // would after its registrar restarts; the bridge itself needs nothing (UDP route, no connection to rebuild).
+    [TestMethod]
+    public async Task MessagesCrossBothWaysAfterKamailioRestarts()
+    {
+        var sip = new SipTestClient(LogDirectory);
+        await using var alice = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
+        var uas = await sip.StartUasAsync(IPAddress.Loopback);
+        await using var bob = uas;
+        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port)).FinalStatus);
+        await ExchangeAsync(sip, bob, alice, "before");
+
+        await _peers!.StopKamailioAsync();
+        await _peers.StartKamailioAgainAsync();
+        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port)).FinalStatus);
+
+        await ExchangeAsync(sip, bob, alice, "after the restart");
     }
 
     private async Task ExchangeAsync(SipTestClient sip, SipUas bob, XmppTestClient alice, string when)

@@ -176,6 +176,22 @@ public sealed class PeerServers : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops Kamailio by its PID (SIGTERM), as an admin restarting it does; its databases stay.</summary>
+    public async Task StopKamailioAsync()
+    {
+        if (_kamailio is not null)
+        {
+            await _kamailio.StopAsync(StopGrace).ConfigureAwait(false);
+            await _kamailio.DisposeAsync().ConfigureAwait(false);
+            _kamailio = null;
+        }
+    }
+
+    /// <summary>Starts Kamailio again with the same config and databases; returns once it holds its SIP ports.</summary>
+    public Task StartKamailioAgainAsync() => _kamailio is null
+        ? LaunchKamailioAsync()
+        : throw new InvalidOperationException("kamailio is running");
+
     /// <summary>Starts Prosody again with the same config and data; returns once it accepts connections.</summary>
     public Task StartProsodyAgainAsync() => _prosody is null
         ? LaunchProsodyAsync()
@@ -217,7 +233,15 @@ public sealed class PeerServers : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(dir, "tls.cfg"), Render(tlsTemplate, new Dictionary<string, string> { ["WORK_DIR"] = WorkDirectory })).ConfigureAwait(false);
             arguments.AddRange(["-A", "WITH_TLS"]);
         }
-        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio", arguments, Path.Combine(dir, "kamailio.log"));
+        _kamailioArguments = arguments;
+        await LaunchKamailioAsync().ConfigureAwait(false);
+    }
+
+    private List<string>? _kamailioArguments;
+
+    private async Task LaunchKamailioAsync()
+    {
+        _kamailio = ManagedProcess.Start("kamailio", "/usr/sbin/kamailio", _kamailioArguments!, Path.Combine(KamailioDirectory, "kamailio.log"));
         await TcpProbe.WaitUntilAcceptingAsync(_kamailio, [SipEndPoint], StartTimeout, () => _kamailio.Tail()).ConfigureAwait(false);
         if (!TcpProbe.UdpPortInUse(SipEndPoint.Address, SipEndPoint.Port))
         {
