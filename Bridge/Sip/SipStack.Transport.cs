@@ -42,7 +42,15 @@ public sealed partial class SipStack
                     var udp = SipUdpChannel.Bind(listen.EndPoint);
                     _udp.Add(udp);
                     AddBound(new SipEndPoint(SipTransport.Udp, udp.LocalEndPoint));
-                    _loops.Add(Task.Run(() => UdpLoopAsync(udp, stop), CancellationToken.None));
+                    // Several receives in flight on one socket: a single loop was the one consumer of every
+                    // datagram (SIP->XMPP MESSAGEs, whose handlers run inline on it, and the 200s of XMPP->SIP), and
+                    // with both directions at full load it saturated one core while SIP->XMPP waited behind the
+                    // queue (bench/README.md, "What remains"). UDP gives no order to keep; the transaction tables
+                    // are concurrent, and a retransmission racing its original meets it in _servers.
+                    for (var i = 0; i < UdpReceiveLoops; i++)
+                    {
+                        _loops.Add(Task.Run(() => UdpLoopAsync(udp, stop), CancellationToken.None));
+                    }
                     break;
                 case SipTransport.Tcp:
                 case SipTransport.Tls:
@@ -109,6 +117,8 @@ public sealed partial class SipStack
         {
         }
     }
+
+    private static readonly int UdpReceiveLoops = Math.Clamp(Environment.ProcessorCount, 2, 4);
 
     private async Task UdpLoopAsync(SipUdpChannel udp, CancellationToken stop)
     {

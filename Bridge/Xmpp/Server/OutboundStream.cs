@@ -92,20 +92,26 @@ internal sealed class OutboundStream
 
     private async Task<XmppSendResult> WriteReadyAsync(XElement stanza, CancellationToken ct)
     {
+        // The lock only orders the enqueue behind stanzas FlushAsync is still handing over; the channel queues
+        // synchronously and coalesces the writes, so the flush is awaited outside it. Holding it until the
+        // batch was written made every stanza to this domain wait for the previous one's flush plus two thread-pool
+        // hand-offs (batch completion, semaphore): with XMPP->SIP filling the pool queue, SIP->XMPP was starved.
+        Task<bool> written;
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (await _channel!.SendAsync(stanza).ConfigureAwait(false))
-            {
-                _logger.LogDebug("Sent to {Remote}: {Stanza}", Remote, stanza);
-                return XmppSendResult.Sent;
-            }
-            return XmppSendResult.Failed("remote-server-timeout", $"connection to {Remote} lost");
+            written = _channel!.SendAsync(stanza);
         }
         finally
         {
             _sendLock.Release();
         }
+        if (await written.ConfigureAwait(false))
+        {
+            _logger.LogDebug("Sent to {Remote}: {Stanza}", Remote, stanza);
+            return XmppSendResult.Sent;
+        }
+        return XmppSendResult.Failed("remote-server-timeout", $"connection to {Remote} lost");
     }
 
     private async Task RunAsync()
@@ -292,6 +298,7 @@ internal sealed class OutboundStream
 
     private async Task FlushAsync(XmppChannel channel)
     {
+        var writes = new List<(XElement Stanza, TaskCompletionSource<XmppSendResult> Done, Task<bool> Write)>();
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -304,14 +311,18 @@ internal sealed class OutboundStream
             }
             foreach (var (stanza, done) in pending)
             {
-                var written = await channel.SendAsync(stanza).ConfigureAwait(false);
-                _logger.LogDebug("Sent to {Remote}: {Stanza}", Remote, stanza);
-                done.TrySetResult(written ? XmppSendResult.Sent : XmppSendResult.Failed("remote-server-timeout", $"connection to {Remote} lost"));
+                writes.Add((stanza, done, channel.SendAsync(stanza)));
             }
         }
         finally
         {
             _sendLock.Release();
+        }
+        foreach (var (stanza, done, write) in writes)
+        {
+            var written = await write.ConfigureAwait(false);
+            _logger.LogDebug("Sent to {Remote}: {Stanza}", Remote, stanza);
+            done.TrySetResult(written ? XmppSendResult.Sent : XmppSendResult.Failed("remote-server-timeout", $"connection to {Remote} lost"));
         }
     }
 
