@@ -15,58 +15,25 @@ public sealed class PageModeMessageTests
     // How long "nothing arrived" is watched for after the sender already has its answer.
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
 
-    private static PeerServers? s_peers;
-    private static BridgeProcess? s_bridge;
-    private static Exception? s_setupError;
+    private static readonly InteropFixture s_run = new(() => InteropFixture.StartDefaultAsync("pagemode"));
 
     public TestContext TestContext { get; set; } = null!;
 
-    private static PeerServers Peers => s_peers!;
+    private static PeerServers Peers => s_run.Peers;
 
-    private static BridgeProcess Bridge => s_bridge!;
+    private static BridgeProcess Bridge => s_run.Bridge!;
 
-    private static string LogDirectory => Path.Combine(Peers.WorkDirectory, "clients");
+    private static string LogDirectory => s_run.LogDirectory;
 
     [TestInitialize]
     public async Task EnsureServers()
     {
-        InteropEnvironment.RequirePeers();
-        if (s_setupError is null && s_peers is null)
-        {
-            try
-            {
-                s_peers = await PeerServers.StartAsync(InteropEnvironment.CreateRunDirectory("pagemode"));
-                Directory.CreateDirectory(LogDirectory);
-                var config = await BridgeProcess.WriteConfigAsync(s_peers.WorkDirectory);
-                s_bridge = await BridgeProcess.StartAsync(config, Path.Combine(s_peers.WorkDirectory, "bridge.log"));
-            }
-            catch (Exception ex) when (ex is InteropSetupException or IOException)
-            {
-                // Every test of the class fails with the same cause instead of retrying the start.
-                s_setupError = ex;
-            }
-        }
-        if (s_setupError is not null)
-        {
-            throw new InteropSetupException("interop servers or bridge did not start (inner exception has the cause and log tail)", s_setupError);
-        }
+        await s_run.EnsureStartedAsync();
         TestContext.WriteLine($"{Peers}; bridge pid {Bridge.Pid}, log {Bridge.LogFile}");
     }
 
     [ClassCleanup]
-    public static async Task StopServers()
-    {
-        if (s_bridge is not null)
-        {
-            await s_bridge.DisposeAsync();
-            s_bridge = null;
-        }
-        if (s_peers is not null)
-        {
-            await s_peers.DisposeAsync();
-            s_peers = null;
-        }
-    }
+    public static Task StopServers() => s_run.StopAsync();
 
     [TestMethod]
     public async Task AliceToBobKeepsBodySubjectAndLanguage()
@@ -253,6 +220,5 @@ public sealed class PageModeMessageTests
 
     private static string Unique(string text) => $"{text} [{Guid.NewGuid().ToString("N")[..8]}]";
 
-    private static string Diagnostics(params string[] parts) =>
-        string.Join('\n', parts) + "\n--- bridge ---\n" + Bridge.Tail() + "\n" + Peers.Diagnostics();
+    private static string Diagnostics(params string[] parts) => s_run.Diagnostics(parts);
 }
