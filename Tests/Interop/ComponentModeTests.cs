@@ -95,7 +95,7 @@ public sealed class ComponentModeTests
     public async Task AliceAndBobExchangeMessagesThroughTheComponent()
     {
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
 
         var there = Unique("Hi Bob, via the component");
@@ -118,7 +118,7 @@ public sealed class ComponentModeTests
     public async Task AUserOfAnUnpeeredVhostIsRefusedAndNothingIsDelivered()
     {
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var mallory = await ConnectAsync(TestAccounts.MalloryJid, TestAccounts.MalloryPassword);
         var body = Unique("from c.test over the component");
 
@@ -189,17 +189,6 @@ public sealed class ComponentModeTests
         return CountComponentConnections() >= count;
     }
 
-    private static async Task<SipUas> RegisterBobAsync(SipTestClient sip)
-    {
-        var uas = await sip.StartUasAsync(IPAddress.Loopback);
-        var registered = await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port);
-        if (registered.FinalStatus != 200)
-        {
-            await uas.DisposeAsync();
-            throw new InteropSetupException("bob could not register: " + registered);
-        }
-        return uas;
-    }
 
     private static Task<XmppTestClient> ConnectAsync(string jid, string password) =>
         XmppTestClient.ConnectAsync(jid, password, LogDirectory);

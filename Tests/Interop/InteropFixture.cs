@@ -59,9 +59,12 @@ internal sealed class InteropFixture(Func<Task<(PeerServers Peers, BridgeProcess
         string.Join('\n', parts) + (_bridge is null ? "" : "\n--- bridge ---\n" + _bridge.Tail()) + "\n" + (_peers?.Diagnostics() ?? "");
 
     /// <summary>The usual start: peers with default templates, then the bridge with peers/bridge.json (customized).</summary>
-    public static async Task<(PeerServers, BridgeProcess?)> StartDefaultAsync(string runName, Action<System.Text.Json.Nodes.JsonObject>? customize = null)
+    public static async Task<(PeerServers, BridgeProcess?)> StartDefaultAsync(string runName, Action<System.Text.Json.Nodes.JsonObject>? customize = null) =>
+        await WithBridgeAsync(await PeerServers.StartAsync(InteropEnvironment.CreateRunDirectory(runName)), customize);
+
+    /// <summary>Starts the bridge with peers/bridge.json (customized) in the peers' run directory; stops the peers if it fails.</summary>
+    public static async Task<(PeerServers, BridgeProcess?)> WithBridgeAsync(PeerServers peers, Action<System.Text.Json.Nodes.JsonObject>? customize = null)
     {
-        var peers = await PeerServers.StartAsync(InteropEnvironment.CreateRunDirectory(runName));
         try
         {
             var config = await BridgeProcess.WriteConfigAsync(peers.WorkDirectory, customize);

@@ -39,7 +39,7 @@ public sealed class PageModeMessageTests
     public async Task AliceToBobKeepsBodySubjectAndLanguage()
     {
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var alice = await ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword);
         var body = Unique("Salut Bob, ça va ?");
 
@@ -106,7 +106,7 @@ public sealed class PageModeMessageTests
     public async Task UnconfiguredXmppDomainIsRefusedAndNothingIsDelivered()
     {
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var mallory = await ConnectAsync(TestAccounts.MalloryJid, TestAccounts.MalloryPassword);
         var body = Unique("from c.test");
 
@@ -147,7 +147,7 @@ public sealed class PageModeMessageTests
     public async Task AnXmppErrorAfterTheSipAnswerReachesTheSipSender()
     {
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         var body = Unique("is anybody home?");
 
         // Prosody accepts the stanza on the s2s stream, so the bridge answers 200; the user does not
@@ -203,17 +203,6 @@ public sealed class PageModeMessageTests
         Assert.IsTrue(refused.All(f => f.Header("Retry-After") == "1"), Diagnostics(burst.ToString()));
     }
 
-    private static async Task<SipUas> RegisterBobAsync(SipTestClient sip)
-    {
-        var uas = await sip.StartUasAsync(IPAddress.Loopback);
-        var registered = await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port);
-        if (registered.FinalStatus != 200)
-        {
-            await uas.DisposeAsync();
-            throw new InteropSetupException("bob could not register: " + registered);
-        }
-        return uas;
-    }
 
     private static Task<XmppTestClient> ConnectAsync(string jid, string password) =>
         XmppTestClient.ConnectAsync(jid, password, LogDirectory);

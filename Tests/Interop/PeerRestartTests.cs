@@ -46,9 +46,7 @@ public sealed class PeerRestartTests
     public async Task MessagesCrossBothWaysAfterProsodyRestarts()
     {
         var sip = new SipTestClient(LogDirectory);
-        var uas = await sip.StartUasAsync(IPAddress.Loopback);
-        await using var bob = uas;
-        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port)).FinalStatus);
+        await using var bob = await sip.StartRegisteredBobAsync();
 
         // Before: both S2S directions in use.
         await using (var before = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory))
@@ -70,14 +68,12 @@ public sealed class PeerRestartTests
     {
         var sip = new SipTestClient(LogDirectory);
         await using var alice = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
-        var uas = await sip.StartUasAsync(IPAddress.Loopback);
-        await using var bob = uas;
-        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port)).FinalStatus);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await ExchangeAsync(sip, bob, alice, "before");
 
         await _peers!.StopKamailioAsync();
         await _peers.StartKamailioAgainAsync();
-        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port)).FinalStatus);
+        Assert.AreEqual(200, (await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, bob.EndPoint.Port)).FinalStatus);
 
         await ExchangeAsync(sip, bob, alice, "after the restart");
     }

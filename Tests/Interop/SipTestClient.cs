@@ -50,6 +50,22 @@ public sealed class SipTestClient
         return new SipUas(process, new IPEndPoint(address, port), trace);
     }
 
+    /// <summary>
+    /// bob's UA for tests that send him messages: a UAS on 127.0.0.1, registered at Kamailio. A failed
+    /// registration is a harness problem (InteropSetupException), not a bridge failure.
+    /// </summary>
+    public async Task<SipUas> StartRegisteredBobAsync()
+    {
+        var uas = await StartUasAsync(IPAddress.Loopback).ConfigureAwait(false);
+        var registered = await RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port).ConfigureAwait(false);
+        if (registered.FinalStatus != 200)
+        {
+            await uas.DisposeAsync().ConfigureAwait(false);
+            throw new InteropSetupException("bob could not register: " + registered);
+        }
+        return uas;
+    }
+
     /// <summary>REGISTERs user@b.test at Kamailio with digest auth, Contact 127.0.0.1:contactPort.</summary>
     public Task<SipResult> RegisterAsync(string user, string password, int contactPort, int expires = 3600) =>
         RunUacAsync("register", "register.xml", PeerServers.SipEndPoint, IPAddress.Loopback,

@@ -15,74 +15,32 @@ public sealed class SipTlsInteropTests
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
 
-    private static PeerServers? s_peers;
-    private static BridgeProcess? s_bridge;
-    private static Exception? s_setupError;
+    private static readonly InteropFixture s_run = new(async () =>
+    {
+        var dir = InteropEnvironment.CreateRunDirectory("sip-tls");
+        TlsTestFiles.WriteAll(dir);
+        var peers = await PeerServers.StartAsync(dir, kamailioTls: true);
+        return await InteropFixture.WithBridgeAsync(peers, bridge =>
+        {
+            TlsTestFiles.UseCertificate(bridge, dir, "b.test");
+            bridge["Sip"]!["Listen"]!.AsArray().Add("tls:127.0.0.2:5061");
+            bridge["Domains"]!["b.test"]!["Route"] = "sips:127.0.0.1:5061";
+            bridge["Domains"]!["b.test"]!["Tls"] = "required";
+        });
+    });
 
-    private static PeerServers Peers => s_peers!;
+    private static PeerServers Peers => s_run.Peers;
 
-    private static BridgeProcess Bridge => s_bridge!;
+    private static BridgeProcess Bridge => s_run.Bridge!;
 
-    private static string LogDirectory => Path.Combine(Peers.WorkDirectory, "clients");
+    private static string LogDirectory => s_run.LogDirectory;
 
     [TestInitialize]
-    public async Task EnsureServers()
-    {
-        InteropEnvironment.RequirePeers();
-        if (s_setupError is null && s_peers is null)
-        {
-            try
-            {
-                var dir = InteropEnvironment.CreateRunDirectory("sip-tls");
-                TlsTestFiles.WriteAll(dir);
-                s_peers = await PeerServers.StartAsync(dir, kamailioTls: true);
-                Directory.CreateDirectory(LogDirectory);
-                s_bridge = await BridgeProcess.StartAsync(await WriteConfigAsync(dir), Path.Combine(dir, "bridge.log"));
-            }
-            catch (Exception ex) when (ex is InteropSetupException or IOException)
-            {
-                s_setupError = ex;
-            }
-        }
-        if (s_setupError is not null)
-        {
-            throw new InteropSetupException("interop servers or bridge did not start (inner exception has the cause and log tail)", s_setupError);
-        }
-    }
+    public Task EnsureServers() => s_run.EnsureStartedAsync();
 
     [ClassCleanup]
-    public static async Task StopServers()
-    {
-        if (s_bridge is not null)
-        {
-            await s_bridge.DisposeAsync();
-            s_bridge = null;
-        }
-        if (s_peers is not null)
-        {
-            await s_peers.DisposeAsync();
-            s_peers = null;
-        }
-    }
+    public static Task StopServers() => s_run.StopAsync();
 
-    private static async Task<string> WriteConfigAsync(string dir)
-    {
-        var path = await BridgeProcess.WriteConfigAsync(dir);
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
-        var certs = TlsTestFiles.CertsDirectory(dir);
-        var bridge = json["Bridge"]!;
-        bridge["Tls"] = new JsonObject
-        {
-            ["CertificateFile"] = Path.Combine(certs, "b.test.crt"),
-            ["KeyFile"] = Path.Combine(certs, "b.test.key"),
-            ["CaFile"] = Path.Combine(certs, "ca.pem"),
-        };
-        bridge["Sip"]!["Listen"]!.AsArray().Add("tls:127.0.0.2:5061");
-        bridge["Domains"]!["b.test"]!["Route"] = "sips:127.0.0.1:5061";
-        bridge["Domains"]!["b.test"]!["Tls"] = "required";
-        await File.WriteAllTextAsync(path, json.ToJsonString());
-        return path;
-    }
 
     [TestMethod]
     public async Task BobToAliceReachesTheBridgeOverMutualTls()
@@ -152,6 +110,5 @@ public sealed class SipTlsInteropTests
 
     private static string Unique(string text) => $"{text} [{Guid.NewGuid().ToString("N")[..8]}]";
 
-    private static string Diagnostics(params string[] parts) =>
-        string.Join('\n', parts) + "\n--- bridge ---\n" + Bridge.Tail(200) + "\n" + Peers.Diagnostics();
+    private static string Diagnostics(params string[] parts) => s_run.Diagnostics(parts);
 }

@@ -11,6 +11,18 @@ internal static class TlsTestFiles
 {
     public static string CertsDirectory(string workDirectory) => Path.Combine(workDirectory, "certs");
 
+    /// <summary>Bridge:Tls of a bridge config: present certs/NAME.crt with its key, trust the test CA.</summary>
+    public static void UseCertificate(System.Text.Json.Nodes.JsonObject bridge, string workDirectory, string certificateName)
+    {
+        var certs = CertsDirectory(workDirectory);
+        bridge["Tls"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["CertificateFile"] = Path.Combine(certs, certificateName + ".crt"),
+            ["KeyFile"] = Path.Combine(certs, certificateName + ".key"),
+            ["CaFile"] = Path.Combine(certs, "ca.pem"),
+        };
+    }
+
     public static void WriteAll(string workDirectory)
     {
         var dir = CertsDirectory(workDirectory);

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bridge.Tests.Interop;
 
 /// <summary>
@@ -13,66 +11,30 @@ public sealed class XmppTlsDialbackInteropTests
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
 
-    private static PeerServers? s_peers;
-    private static BridgeProcess? s_bridge;
-    private static Exception? s_setupError;
+    // A bridge whose certificate names another domain, requiring TLS towards a.test.
+    private static readonly InteropFixture s_run = new(async () =>
+    {
+        var dir = InteropEnvironment.CreateRunDirectory("xmpp-tls-dialback");
+        TlsTestFiles.WriteAll(dir);
+        var peers = await PeerServers.StartAsync(dir, prosodyTemplate: "prosody-tls.cfg.lua", prosodyValues: new Dictionary<string, string> { ["S2S_SECURE_AUTH"] = "false" });
+        return await InteropFixture.WithBridgeAsync(peers, bridge =>
+        {
+            TlsTestFiles.UseCertificate(bridge, dir, "b.test-wrongname");
+            bridge["Domains"]!["a.test"]!["Tls"] = "required";
+        });
+    });
 
-    private static PeerServers Peers => s_peers!;
+    private static PeerServers Peers => s_run.Peers;
 
-    private static BridgeProcess Bridge => s_bridge!;
+    private static BridgeProcess Bridge => s_run.Bridge!;
 
-    private static string LogDirectory => Path.Combine(Peers.WorkDirectory, "clients");
+    private static string LogDirectory => s_run.LogDirectory;
 
     [TestInitialize]
-    public async Task EnsureServers()
-    {
-        InteropEnvironment.RequirePeers();
-        if (s_setupError is null && s_peers is null)
-        {
-            try
-            {
-                var dir = InteropEnvironment.CreateRunDirectory("xmpp-tls-dialback");
-                TlsTestFiles.WriteAll(dir);
-                s_peers = await PeerServers.StartAsync(dir, prosodyTemplate: "prosody-tls.cfg.lua", prosodyValues: new Dictionary<string, string> { ["S2S_SECURE_AUTH"] = "false" });
-                Directory.CreateDirectory(LogDirectory);
-                var path = await BridgeProcess.WriteConfigAsync(dir);
-                var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
-                var certs = TlsTestFiles.CertsDirectory(dir);
-                json["Bridge"]!["Tls"] = new JsonObject
-                {
-                    ["CertificateFile"] = Path.Combine(certs, "b.test-wrongname.crt"),
-                    ["KeyFile"] = Path.Combine(certs, "b.test-wrongname.key"),
-                    ["CaFile"] = Path.Combine(certs, "ca.pem"),
-                };
-                json["Bridge"]!["Domains"]!["a.test"]!["Tls"] = "required";
-                await File.WriteAllTextAsync(path, json.ToJsonString());
-                s_bridge = await BridgeProcess.StartAsync(path, Path.Combine(dir, "bridge.log"));
-            }
-            catch (Exception ex) when (ex is InteropSetupException or IOException)
-            {
-                s_setupError = ex;
-            }
-        }
-        if (s_setupError is not null)
-        {
-            throw new InteropSetupException("interop servers or bridge did not start (inner exception has the cause and log tail)", s_setupError);
-        }
-    }
+    public Task EnsureServers() => s_run.EnsureStartedAsync();
 
     [ClassCleanup]
-    public static async Task StopServers()
-    {
-        if (s_bridge is not null)
-        {
-            await s_bridge.DisposeAsync();
-            s_bridge = null;
-        }
-        if (s_peers is not null)
-        {
-            await s_peers.DisposeAsync();
-            s_peers = null;
-        }
-    }
+    public static Task StopServers() => s_run.StopAsync();
 
     [TestMethod]
     public async Task BobToAliceFallsBackToDialbackOverTls()
@@ -96,6 +58,5 @@ public sealed class XmppTlsDialbackInteropTests
         Assert.IsTrue(shown, Diagnostics());
     }
 
-    private static string Diagnostics(params string[] parts) =>
-        string.Join('\n', parts) + "\n--- bridge ---\n" + Bridge.Tail(200) + "\n" + Peers.Diagnostics();
+    private static string Diagnostics(params string[] parts) => s_run.Diagnostics(parts);
 }

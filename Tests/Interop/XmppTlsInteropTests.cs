@@ -15,65 +15,36 @@ public sealed class XmppTlsInteropTests
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
 
-    private static PeerServers? s_peers;
-    private static Exception? s_setupError;
+    // Prosody only: each test starts a bridge with the certificate it is about.
+    private static readonly InteropFixture s_run = new(async () =>
+    {
+        var dir = InteropEnvironment.CreateRunDirectory("xmpp-tls");
+        TlsTestFiles.WriteAll(dir);
+        return (await PeerServers.StartAsync(dir, prosodyTemplate: "prosody-tls.cfg.lua", prosodyValues: new Dictionary<string, string> { ["S2S_SECURE_AUTH"] = "true" }), null);
+    });
 
     public TestContext TestContext { get; set; } = null!;
 
-    private static PeerServers Peers => s_peers!;
+    private static PeerServers Peers => s_run.Peers;
 
-    private static string LogDirectory => Path.Combine(Peers.WorkDirectory, "clients");
+    private static string LogDirectory => s_run.LogDirectory;
 
     [TestInitialize]
-    public async Task EnsureServers()
-    {
-        InteropEnvironment.RequirePeers();
-        if (s_setupError is null && s_peers is null)
-        {
-            try
-            {
-                var dir = InteropEnvironment.CreateRunDirectory("xmpp-tls");
-                TlsTestFiles.WriteAll(dir);
-                s_peers = await PeerServers.StartAsync(dir, prosodyTemplate: "prosody-tls.cfg.lua", prosodyValues: new Dictionary<string, string> { ["S2S_SECURE_AUTH"] = "true" });
-                Directory.CreateDirectory(LogDirectory);
-            }
-            catch (Exception ex) when (ex is InteropSetupException or IOException)
-            {
-                s_setupError = ex;
-            }
-        }
-        if (s_setupError is not null)
-        {
-            throw new InteropSetupException("interop servers did not start (inner exception has the cause and log tail)", s_setupError);
-        }
-    }
+    public Task EnsureServers() => s_run.EnsureStartedAsync();
 
     [ClassCleanup]
-    public static async Task StopServers()
-    {
-        if (s_peers is not null)
-        {
-            await s_peers.DisposeAsync();
-            s_peers = null;
-        }
-    }
+    public static Task StopServers() => s_run.StopAsync();
 
     /// <summary>A bridge presenting certs/NAME.crt, trusting the test CA, with Tls required for a.test.</summary>
     private async Task<BridgeProcess> StartBridgeAsync(string certificateName)
     {
         var dir = Path.Combine(Peers.WorkDirectory, TestContext.TestName! + "-" + certificateName);
         Directory.CreateDirectory(dir);
-        var path = await BridgeProcess.WriteConfigAsync(dir);
-        var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
-        var certs = TlsTestFiles.CertsDirectory(Peers.WorkDirectory);
-        json["Bridge"]!["Tls"] = new JsonObject
+        var path = await BridgeProcess.WriteConfigAsync(dir, bridge =>
         {
-            ["CertificateFile"] = Path.Combine(certs, certificateName + ".crt"),
-            ["KeyFile"] = Path.Combine(certs, certificateName + ".key"),
-            ["CaFile"] = Path.Combine(certs, "ca.pem"),
-        };
-        json["Bridge"]!["Domains"]!["a.test"]!["Tls"] = "required";
-        await File.WriteAllTextAsync(path, json.ToJsonString());
+            TlsTestFiles.UseCertificate(bridge, Peers.WorkDirectory, certificateName);
+            bridge["Domains"]!["a.test"]!["Tls"] = "required";
+        });
         return await BridgeProcess.StartAsync(path, Path.Combine(dir, "bridge.log"));
     }
 
@@ -82,7 +53,7 @@ public sealed class XmppTlsInteropTests
     {
         await using var bridge = await StartBridgeAsync("b.test");
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var alice = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
         var body = Unique("over TLS to bob");
 
@@ -117,7 +88,7 @@ public sealed class XmppTlsInteropTests
     {
         await using var bridge = await StartBridgeAsync(certificate);
         var sip = new SipTestClient(LogDirectory);
-        await using var bob = await RegisterBobAsync(sip);
+        await using var bob = await sip.StartRegisteredBobAsync();
         await using var alice = await XmppTestClient.ConnectAsync(TestAccounts.AliceJid, TestAccounts.AlicePassword, LogDirectory);
         var body = Unique("must not pass");
 
@@ -145,17 +116,6 @@ public sealed class XmppTlsInteropTests
         return false;
     }
 
-    private static async Task<SipUas> RegisterBobAsync(SipTestClient sip)
-    {
-        var uas = await sip.StartUasAsync(IPAddress.Loopback);
-        var registered = await sip.RegisterAsync(TestAccounts.Bob, TestAccounts.BobPassword, uas.EndPoint.Port);
-        if (registered.FinalStatus != 200)
-        {
-            await uas.DisposeAsync();
-            throw new InteropSetupException("bob could not register: " + registered);
-        }
-        return uas;
-    }
 
     private static string Unique(string text) => $"{text} [{Guid.NewGuid().ToString("N")[..8]}]";
 
