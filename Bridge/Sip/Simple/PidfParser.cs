@@ -32,34 +32,13 @@ public static class PidfParser
         {
             return PidfParseResult.Fail("empty PIDF body");
         }
-        var settings = new XmlReaderSettings
+        if (!SafeXml.TryLoad(body, maxBytes, "PIDF", out var root, out var error))
         {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = maxBytes,
-            MaxCharactersFromEntities = 1024, // 0 would mean "no limit"; with DTDs refused no entity can be declared anyway
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            CloseInput = true,
-        };
-        XDocument xml;
-        try
-        {
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            xml = XDocument.Load(reader);
-        }
-        catch (XmlException e)
-        {
-            return PidfParseResult.Fail("malformed PIDF: " + e.Message);
-        }
-        catch (InvalidOperationException e)
-        {
-            return PidfParseResult.Fail("malformed PIDF: " + e.Message);
+            return PidfParseResult.Fail(error!);
         }
         try
         {
-            return FromXml(xml.Root!);
+            return FromXml(root);
         }
         catch (PidfFormatException e)
         {

@@ -20,17 +20,8 @@ public static class PresRulesParser
     public static bool TryParse(ReadOnlySpan<byte> document, out ImmutableArray<PresRule> rules, out string? error)
     {
         rules = [];
-        XElement root;
-        try
+        if (!SafeXml.TryLoad(document, 1024 * 1024, "pres-rules document", out var root, out error))
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 1024 * 1024, IgnoreComments = true };
-            using var stream = new MemoryStream(document.ToArray(), writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            root = XDocument.Load(reader).Root!;
-        }
-        catch (Exception e) when (e is XmlException or InvalidOperationException)
-        {
-            error = "malformed pres-rules document: " + e.Message;
             return false;
         }
         if (root.Name != Cr + "ruleset")

@@ -20,17 +20,8 @@ public static class ResourceListsParser
     public static bool TryParse(ReadOnlySpan<byte> document, out ImmutableDictionary<string, ImmutableArray<RlmiResource>> lists, out string? error)
     {
         lists = ImmutableDictionary<string, ImmutableArray<RlmiResource>>.Empty;
-        XElement root;
-        try
+        if (!SafeXml.TryLoad(document, 1024 * 1024, "resource-lists document", out var root, out error))
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 1024 * 1024, IgnoreComments = true };
-            using var stream = new MemoryStream(document.ToArray(), writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            root = XDocument.Load(reader).Root!;
-        }
-        catch (Exception e) when (e is XmlException or InvalidOperationException)
-        {
-            error = "malformed resource-lists document: " + e.Message;
             return false;
         }
         if (root.Name != Ns + "resource-lists")

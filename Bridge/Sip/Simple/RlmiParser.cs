@@ -29,25 +29,8 @@ public static class RlmiParser
             error = body.IsEmpty ? "empty RLMI body" : $"RLMI body of {body.Length} bytes exceeds {maxBytes}";
             return false;
         }
-        XElement root;
-        try
+        if (!SafeXml.TryLoad(body, maxBytes, "RLMI", out var root, out error))
         {
-            var settings = new XmlReaderSettings
-            {
-                DtdProcessing = DtdProcessing.Prohibit,
-                XmlResolver = null,
-                MaxCharactersInDocument = maxBytes,
-                MaxCharactersFromEntities = 1024,
-                IgnoreComments = true,
-                IgnoreProcessingInstructions = true,
-            };
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            root = XDocument.Load(reader).Root!;
-        }
-        catch (Exception e) when (e is XmlException or InvalidOperationException)
-        {
-            error = "malformed RLMI: " + e.Message;
             return false;
         }
         if (root.Name != Ns + "list")
