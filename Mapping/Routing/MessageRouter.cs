@@ -64,7 +64,7 @@ public sealed class MessageRouter
         var decision = policy.Check(message.From.Domain, sourceProtocol, message.To.Domain, BridgeService.Message);
         if (!decision.IsAllowed)
         {
-            var refusal = new DeliveryResult(new DeliveryError(RefusalFailure(decision), decision.Reason, IsPolicyRefusal: true));
+            var refusal = FrontEndCalls.Refusal(decision);
             LogOutcome(LogLevel.Warning, "Refused", direction, message, Outcome(refusal), logBodies);
             return refusal;
         }
@@ -78,31 +78,12 @@ public sealed class MessageRouter
         }
 
         var destination = sourceProtocol.Other();
-        DeliveryResult result;
-        if (!frontEnds.TryGetValue(destination, out var frontEnd))
+        if (!frontEnds.ContainsKey(destination))
         {
             logger.LogError("No {Protocol} front-end is registered; cannot deliver message {Id}", destination, message.Id);
-            result = DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, $"the {destination.ToConfigString()} side of the bridge is not running");
         }
-        else
-        {
-            try
-            {
-                result = await frontEnd.DeliverMessageAsync(message, ct).ConfigureAwait(false)
-                    ?? DeliveryResult.Fail(DeliveryFailure.InternalServerError, "front-end returned no result");
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // a broken front-end must not take the bridge down; the sender gets an error instead
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                logger.LogError(ex, "The {Protocol} front-end failed while delivering message {Id}", destination, message.Id);
-                result = DeliveryResult.Fail(DeliveryFailure.InternalServerError, "internal error in the bridge");
-            }
-        }
+        var result = await FrontEndCalls.CallAsync(frontEnds, destination, f => f.DeliverMessageAsync(message, ct),
+            ex => logger.LogError(ex, "The {Protocol} front-end failed while delivering message {Id}", destination, message.Id), ct).ConfigureAwait(false);
 
         LogOutcome(LogLevel.Information, "Bridged", direction, message, Outcome(result), logBodies);
         return result;
@@ -154,12 +135,6 @@ public sealed class MessageRouter
             direction, report.OriginalId, report.OriginalSender.ToString(), report.OriginalRecipient.ToString(), report.Error.Failure.ToString());
     }
 
-    private static DeliveryFailure RefusalFailure(PolicyDecision decision) => decision.Verdict switch
-    {
-        PolicyVerdict.ServiceNotAllowed => DeliveryFailure.NotAllowed,
-        _ when decision.ConcernsSender => DeliveryFailure.Forbidden,
-        _ => DeliveryFailure.RemoteServerNotFound,
-    };
 
     private static string Direction(DomainProtocol source) => source == DomainProtocol.Xmpp ? "xmpp->sip" : "sip->xmpp";
 

@@ -76,12 +76,9 @@ public sealed class PresenceRouter
         var direction = sourceProtocol == DomainProtocol.Xmpp ? "xmpp->sip" : "sip->xmpp";
         if (!decision.IsAllowed)
         {
-            var failure = decision.Verdict == PolicyVerdict.ServiceNotAllowed ? DeliveryFailure.NotAllowed
-                : decision.ConcernsSender ? DeliveryFailure.Forbidden
-                : DeliveryFailure.RemoteServerNotFound;
             logger.LogWarning("Refused presence {Kind} {Direction} from {From} to {To}: {Reason}",
                 presence.Kind, direction, presence.From.ToString(), presence.To.ToString(), decision.Reason);
-            return new DeliveryResult(new DeliveryError(failure, decision.Reason, IsPolicyRefusal: true));
+            return FrontEndCalls.Refusal(decision);
         }
 
         if (!admitted && Admit(presence) is { } limited)
@@ -90,30 +87,9 @@ public sealed class PresenceRouter
         }
 
         var destination = sourceProtocol.Other();
-        DeliveryResult result;
-        if (!frontEnds.TryGetValue(destination, out var frontEnd))
-        {
-            result = DeliveryResult.Fail(DeliveryFailure.ServiceUnavailable, $"the {destination.ToConfigString()} side of the bridge is not running");
-        }
-        else
-        {
-            try
-            {
-                result = await frontEnd.DeliverPresenceAsync(presence, ct).ConfigureAwait(false)
-                    ?? DeliveryResult.Fail(DeliveryFailure.InternalServerError, "front-end returned no result");
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // a broken front-end must not take the bridge down; the sender gets an error instead
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                logger.LogError(ex, "The {Protocol} front-end failed on presence {Kind} from {From} to {To}", destination, presence.Kind, presence.From.ToString(), presence.To.ToString());
-                result = DeliveryResult.Fail(DeliveryFailure.InternalServerError, "internal error in the bridge");
-            }
-        }
+        var result = await FrontEndCalls.CallAsync(frontEnds, destination, f => f.DeliverPresenceAsync(presence, ct),
+            ex => logger.LogError(ex, "The {Protocol} front-end failed on presence {Kind} from {From} to {To}", destination, presence.Kind, presence.From.ToString(), presence.To.ToString()),
+            ct).ConfigureAwait(false);
 
         var outcome = result.Error is { } e ? e.Failure + (e.Text is null ? "" : ": " + e.Text) : "delivered";
         var level = presence.Kind == PresenceEventKind.Notify && result.Delivered ? LogLevel.Debug : LogLevel.Information;
